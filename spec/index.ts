@@ -1,0 +1,465 @@
+/**
+ * The one module that reads spec/openapi.yaml.
+ *
+ * It parses the document once, compiles an ajv (JSON Schema 2020-12) validator for
+ * every request body, query string and response, and turns ajv's errors into the
+ * contract's own terms: the error status, the `param` at fault and the `x-vaero-rule`
+ * broken. The stub, the Prism front, the contract suite and the tests all import it;
+ * nothing else parses the spec, so a rule cannot be written twice.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import type { components, operations as generatedOperations } from './types.gen.js';
+
+// ---------------------------------------------------------------------------
+// API object types, generated from the spec (spec/types.gen.ts, `npm run gen:types`).
+// ---------------------------------------------------------------------------
+type Schemas = components['schemas'];
+export type FineTuningJob = Schemas['FineTuningJob'];
+export type FineTuningJobStatus = FineTuningJob['status'];
+export type FineTuningJobError = Schemas['FineTuningJobError'];
+export type FineTuningJobList = Schemas['FineTuningJobList'];
+export type FineTuningJobEvent = Schemas['FineTuningJobEvent'];
+export type FineTuningJobEventList = Schemas['FineTuningJobEventList'];
+export type CreateFineTuningJobRequest = Schemas['CreateFineTuningJobRequest'];
+export type VaeroFile = Schemas['File'];
+export type FileList = Schemas['FileList'];
+export type DeletedFile = Schemas['DeletedFile'];
+export type ErrorBody = Schemas['Error'];
+export type ErrorType = ErrorBody['error']['type'];
+export type OperationId = keyof generatedOperations;
+export type StyleModel = NonNullable<CreateFineTuningJobRequest['style_model']>;
+export type BaseModel = NonNullable<CreateFineTuningJobRequest['base_model']>;
+
+// ---------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------
+function findPackageRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`vaero-contract: no package.json above ${start}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Absolute path of the authored spec (works from the sources and from dist/). */
+export const specPath = join(findPackageRoot(dirname(fileURLToPath(import.meta.url))), 'spec', 'openapi.yaml');
+export const specText = readFileSync(specPath, 'utf8');
+export const document = parseYaml(specText) as OpenAPIV3_1.Document;
+
+type SchemaObject = OpenAPIV3_1.SchemaObject & Record<string, unknown>;
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+const METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
+
+// ---------------------------------------------------------------------------
+// Rules (x-vaero-rule on schemas, parameters, responses; x-vaero-rules at the top)
+// ---------------------------------------------------------------------------
+export interface Rule {
+  id: string;
+  source: 'reference' | 'inferred';
+  severity: 'error' | 'warn';
+  why: string;
+  /** JSON pointer of the place in openapi.yaml that states the rule. */
+  location: string;
+}
+
+function pointer(segments: readonly string[]): string {
+  return '#/' + segments.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+}
+
+function collectRules(doc: unknown): Map<string, Rule> {
+  const found = new Map<string, Rule>();
+  const add = (raw: unknown, at: string[]) => {
+    const r = raw as Omit<Rule, 'location'>;
+    if (found.has(r.id)) throw new Error(`spec: rule ${r.id} is declared twice (${found.get(r.id)?.location} and ${pointer(at)})`);
+    found.set(r.id, { id: r.id, source: r.source, severity: r.severity, why: r.why, location: pointer(at) });
+  };
+  const walk = (node: unknown, at: string[]) => {
+    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, [...at, String(i)]));
+    if (node === null || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'x-vaero-rule') add(v, [...at, k]);
+      else if (k === 'x-vaero-rules') (v as unknown[]).forEach((r, i) => add(r, [...at, k, String(i)]));
+      else walk(v, [...at, k]);
+    }
+  };
+  walk(doc, []);
+  return found;
+}
+
+/** Every rule of the contract, by id. */
+export const rules: ReadonlyMap<string, Rule> = collectRules(document);
+
+export function rule(id: string): Rule {
+  const r = rules.get(id);
+  if (!r) throw new Error(`spec: no rule ${id} in openapi.yaml`);
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Ajv: one instance, the document's components registered once, validators compiled at load.
+// ---------------------------------------------------------------------------
+const SPEC_ID = 'vaero:openapi';
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+function newAjv(options: { coerceTypes?: boolean; useDefaults?: boolean }): Ajv2020 {
+  const ajv = new Ajv2020({ strict: true, allErrors: true, ...options });
+  addFormats(ajv);
+  // OpenAPI's own keywords inside schemas, and the registration wrapper: annotations only.
+  for (const k of ['x-vaero-rule', 'x-vaero-lifecycle', 'components', 'example', 'xml', 'externalDocs', 'discriminator']) ajv.addKeyword(k);
+  ajv.addSchema({ $id: SPEC_ID, components: document.components });
+  return ajv;
+}
+
+/** Bodies: defaults applied (the stub echoes them); responses: validated as they are. */
+const bodyAjv = newAjv({ useDefaults: true });
+const responseAjv = newAjv({});
+/** Query strings arrive as text: coerce "20" to 20, apply defaults. */
+const queryAjv = newAjv({ coerceTypes: true, useDefaults: true });
+
+function resolve<T>(node: T | OpenAPIV3_1.ReferenceObject): T {
+  let cur: unknown = node;
+  for (let hops = 0; cur && typeof cur === 'object' && '$ref' in cur; hops++) {
+    const ref = (cur as OpenAPIV3_1.ReferenceObject).$ref;
+    if (!ref.startsWith('#/') || hops > 16) throw new Error(`spec: unsupported $ref ${ref}`);
+    cur = ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((o, seg) => (o as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')], document);
+  }
+  return cur as T;
+}
+
+/** Compile a schema of the document, keeping its $refs pointing into the registered components. */
+function compile(ajv: Ajv2020, schema: unknown): ValidateFunction {
+  const json = JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${SPEC_ID}#/`);
+  return ajv.compile(JSON.parse(json) as object);
+}
+
+// ---------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------
+export interface ResponseSpec {
+  status: number;
+  /** The media type the spec declares for this status (e.g. application/json, text/plain). */
+  mediaType: string;
+  schema: SchemaObject;
+  readonly validate: ValidateFunction;
+  /** Every example declared for this status. */
+  examples: Record<string, unknown>;
+}
+
+export interface Operation {
+  operationId: OperationId;
+  method: HttpMethod;
+  /** Path template relative to the base URL, e.g. /fine_tuning/jobs/{fine_tuning_job_id}. */
+  path: string;
+  pathParams: string[];
+  /** Media types the request body may come in (empty: the operation takes no body). */
+  requestMediaTypes: string[];
+  requestSchema?: SchemaObject;
+  requestExamples: Record<string, unknown>;
+  /** x-vaero-max-body-bytes: longer bodies are answered 413. */
+  maxBodyBytes?: number;
+  queryParams: OpenAPIV3_1.ParameterObject[];
+  responses: Map<number, ResponseSpec>;
+  validateBody?: ValidateFunction;
+  validateQuery?: ValidateFunction;
+  matcher: RegExp;
+}
+
+function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.OperationObject): Operation {
+  const params = (op.parameters ?? []).map((p) => resolve<OpenAPIV3_1.ParameterObject>(p));
+  const queryParams = params.filter((p) => p.in === 'query');
+  const body = op.requestBody ? resolve<OpenAPIV3_1.RequestBodyObject>(op.requestBody) : undefined;
+  const requestMediaTypes = Object.keys(body?.content ?? {});
+  const firstMedia = body?.content[requestMediaTypes[0] ?? ''];
+  const requestSchema = firstMedia?.schema ? resolve<SchemaObject>(firstMedia.schema as SchemaObject) : undefined;
+  const examples = (media: OpenAPIV3_1.MediaTypeObject | undefined) =>
+    Object.fromEntries(Object.entries(media?.examples ?? {}).map(([k, e]) => [k, resolve<OpenAPIV3_1.ExampleObject>(e).value]));
+
+  const responses = new Map<number, ResponseSpec>();
+  for (const [status, raw] of Object.entries(op.responses ?? {})) {
+    const res = resolve<OpenAPIV3_1.ResponseObject>(raw);
+    const [mediaType, media] = Object.entries(res.content ?? {})[0] ?? [];
+    if (!mediaType || !media?.schema) throw new Error(`spec: ${op.operationId} ${status} declares no body`);
+    let validate: ValidateFunction | undefined;
+    responses.set(Number(status), {
+      status: Number(status),
+      mediaType,
+      schema: media.schema as SchemaObject,
+      // Compiled on first use and kept: a server answers most requests with few statuses,
+      // so start-up compiles only the request validators.
+      get validate() {
+        return (validate ??= compile(responseAjv, media.schema));
+      },
+      examples: examples(media),
+    });
+  }
+
+  const querySchema = {
+    type: 'object',
+    properties: Object.fromEntries(queryParams.map((p) => [p.name, p.schema])),
+    required: queryParams.filter((p) => p.required).map((p) => p.name),
+  };
+  const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+  return {
+    operationId: op.operationId as OperationId,
+    method,
+    path,
+    pathParams,
+    requestMediaTypes,
+    requestSchema,
+    requestExamples: examples(firstMedia),
+    maxBodyBytes: (op as Record<string, unknown>)['x-vaero-max-body-bytes'] as number | undefined,
+    queryParams,
+    responses,
+    validateBody: requestSchema && requestMediaTypes.includes('application/json') ? compile(bodyAjv, requestSchema) : undefined,
+    validateQuery: queryParams.length ? compile(queryAjv, querySchema) : undefined,
+    matcher: new RegExp('^' + path.replace(/\{[^}]+\}/g, '([^/]+)') + '$'),
+  };
+}
+
+export const operations: readonly Operation[] = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+  METHODS.filter((m) => item?.[m]).map((m) => buildOperation(path, m, item![m]!)),
+);
+
+const byId = new Map(operations.map((o) => [o.operationId, o]));
+export function operation(id: OperationId): Operation {
+  const op = byId.get(id);
+  if (!op) throw new Error(`spec: no operation ${id}`);
+  return op;
+}
+
+/** The operation a method and path (relative to the base URL) address, with its path parameters. */
+export function matchOperation(
+  method: string,
+  path: string,
+): { operation: Operation; pathParams: Record<string, string> } | undefined {
+  const m = method.toLowerCase();
+  for (const op of operations) {
+    if (op.method !== m) continue;
+    const hit = op.matcher.exec(path);
+    if (!hit) continue;
+    const pathParams: Record<string, string> = {};
+    op.pathParams.forEach((name, i) => (pathParams[name] = decodeURIComponent(hit[i + 1] ?? '')));
+    return { operation: op, pathParams };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Violations: ajv errors in the contract's terms
+// ---------------------------------------------------------------------------
+export interface Violation {
+  status: number;
+  type: ErrorType;
+  /** The top-level field, query parameter or header at fault; null for the request as a whole. */
+  param: string | null;
+  code: string;
+  message: string;
+  ruleId: string;
+  /** ajv's own error, as data. */
+  detail?: ErrorObject;
+}
+
+/** The error `type` the spec fixes for a status (the `const` in its error response). */
+function errorTypesByStatus(): Map<number, ErrorType> {
+  const map = new Map<number, ErrorType>();
+  for (const op of operations) {
+    for (const r of op.responses.values()) {
+      const branches = (r.schema.allOf ?? []) as SchemaObject[];
+      for (const b of branches) {
+        const t = (b.properties?.error as SchemaObject | undefined)?.properties?.type as SchemaObject | undefined;
+        if (t?.const) map.set(r.status, t.const as ErrorType);
+      }
+    }
+  }
+  return map;
+}
+const typeByStatus = errorTypesByStatus();
+export function errorTypeFor(status: number): ErrorType {
+  return typeByStatus.get(status) ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
+}
+
+/** The error envelope for a violation (the body every implementation answers). */
+export function errorBody(v: Pick<Violation, 'status' | 'param' | 'code' | 'message'>): ErrorBody {
+  return { error: { message: v.message, type: errorTypeFor(v.status), param: v.param, code: v.code } };
+}
+
+export function violation(status: number, ruleId: string, code: string, message: string, param: string | null = null): Violation {
+  return { status, type: errorTypeFor(status), param, code, message, ruleId };
+}
+
+/** The x-vaero-rule nearest above the node an instance path leads to. */
+export function ruleAt(schema: unknown, instancePath: string): Rule | undefined {
+  let found: Rule | undefined;
+  let nodes: SchemaObject[] = [resolve<SchemaObject>(schema as SchemaObject)];
+  const note = (ns: SchemaObject[]) => {
+    for (const n of ns) {
+      const id = (n['x-vaero-rule'] as { id?: string } | undefined)?.id;
+      if (id) found = rules.get(id);
+    }
+  };
+  const expand = (ns: SchemaObject[]): SchemaObject[] =>
+    ns.flatMap((n) => [n, ...expand(((n.allOf ?? []) as SchemaObject[]).concat((n.oneOf ?? []) as SchemaObject[]).map((b) => resolve<SchemaObject>(b)))]);
+  nodes = expand(nodes);
+  note(nodes);
+  for (const seg of instancePath.split('/').slice(1)) {
+    const next: SchemaObject[] = [];
+    for (const n of nodes) {
+      const prop = n.properties?.[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+      if (prop) next.push(resolve<SchemaObject>(prop as SchemaObject));
+      else if (/^\d+$/.test(seg) && n.items) next.push(resolve<SchemaObject>(n.items as SchemaObject));
+    }
+    if (!next.length) break;
+    nodes = expand(next);
+    note(nodes);
+  }
+  return found;
+}
+
+const CODE_BY_KEYWORD: Record<string, string> = {
+  required: 'missing_required_parameter',
+  additionalProperties: 'unknown_parameter',
+  type: 'invalid_type',
+};
+
+function describe(e: ErrorObject, param: string | null): string {
+  if (e.keyword === 'required') return `Missing required parameter: ${String(e.params.missingProperty)}`;
+  if (e.keyword === 'additionalProperties') return `Unknown parameter: ${String(e.params.additionalProperty)}`;
+  if (e.keyword === 'enum') return `${param}${e.instancePath.replace(/^\/[^/]*/, '').replace(/\//g, '.')} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  const where = param === null ? 'The request body' : `${param}${e.instancePath.replace(/^\/[^/]*/, '').replace(/\//g, '.')}`;
+  return `${where} ${e.message ?? 'is invalid'}`;
+}
+
+/** The top-level field an ajv error is about (null for the body as a whole). */
+function paramOf(e: ErrorObject): string | null {
+  if (e.keyword === 'required') return String(e.params.missingProperty);
+  if (e.keyword === 'additionalProperties' && e.instancePath === '') return String(e.params.additionalProperty);
+  const top = e.instancePath.split('/')[1];
+  return top === undefined ? null : top.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/**
+ * The one error a request gets when it breaks several schema rules: the body as a
+ * whole first, then declared fields in the order the schema lists them, then
+ * unknown fields (rule request.check-order).
+ */
+export function firstViolation(errors: readonly ErrorObject[], schema: SchemaObject | undefined, ruleFallback: string): Violation | undefined {
+  if (!errors.length) return undefined;
+  const order = Object.keys(schema?.properties ?? {});
+  const rank = (e: ErrorObject) => {
+    const p = paramOf(e);
+    if (p === null) return -1;
+    const i = order.indexOf(p);
+    return i === -1 ? order.length : i;
+  };
+  const e = [...errors].sort((a, b) => rank(a) - rank(b))[0] as ErrorObject;
+  const param = paramOf(e);
+  const unknownField = e.keyword === 'additionalProperties' && e.instancePath === '';
+  const ruleId =
+    (param !== null && !unknownField
+      ? ruleAt(schema, '/' + param.replace(/~/g, '~0').replace(/\//g, '~1'))
+      : ruleAt(schema, ''))?.id ?? ruleFallback;
+  return {
+    status: 400,
+    type: errorTypeFor(400),
+    param,
+    code: CODE_BY_KEYWORD[e.keyword] ?? 'invalid_value',
+    message: describe(e, param),
+    ruleId,
+    detail: e,
+  };
+}
+
+/**
+ * Validate a JSON request body. The value returned has the spec's defaults applied;
+ * the caller's object is never changed.
+ */
+export function validateBody(
+  op: Operation,
+  body: unknown,
+): { ok: true; value: unknown } | { ok: false; violation: Violation } {
+  if (!op.validateBody) return { ok: true, value: body };
+  const value: unknown = structuredClone(body);
+  if (op.validateBody(value)) return { ok: true, value };
+  const v = firstViolation(op.validateBody.errors ?? [], op.requestSchema, 'create.body');
+  return { ok: false, violation: v! };
+}
+
+/** Validate a query string (values as text); the value returned is typed and defaulted. */
+export function validateQuery(
+  op: Operation,
+  query: Record<string, unknown>,
+): { ok: true; value: Record<string, unknown> } | { ok: false; violation: Violation } {
+  if (!op.validateQuery) return { ok: true, value: { ...query } };
+  const value: Record<string, unknown> = { ...query };
+  if (op.validateQuery(value)) return { ok: true, value };
+  const schema = { type: 'object', properties: Object.fromEntries(op.queryParams.map((p) => [p.name, p.schema])) } as SchemaObject;
+  const v = firstViolation(op.validateQuery.errors ?? [], schema, 'response.schema');
+  return { ok: false, violation: v! };
+}
+
+/** Validate a response body against the schema the spec declares for its status. */
+export function validateResponse(
+  op: Operation,
+  status: number,
+  body: unknown,
+): { ok: true } | { ok: false; reason: 'undeclared-status' } | { ok: false; reason: 'schema'; errors: ErrorObject[]; ruleIds: string[] } {
+  const res = op.responses.get(status);
+  if (!res) return { ok: false, reason: 'undeclared-status' };
+  if (res.validate(body)) return { ok: true };
+  const errors = [...(res.validate.errors ?? [])];
+  const ruleIds = [
+    ...new Set(
+      errors.map(
+        (e) =>
+          ruleAt(res.schema, e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath)?.id ??
+          'response.schema',
+      ),
+    ),
+  ];
+  return { ok: false, reason: 'schema', errors, ruleIds };
+}
+
+// ---------------------------------------------------------------------------
+// Figures the implementations share
+// ---------------------------------------------------------------------------
+const createSchema = document.components!.schemas!.CreateFineTuningJobRequest as SchemaObject;
+const prop = (name: string) => createSchema.properties![name] as SchemaObject;
+
+/** Defaults of the create body, read from the spec. */
+export const createDefaults = {
+  style_model: prop('style_model').default as StyleModel,
+  base_model: prop('base_model').default as BaseModel,
+};
+export const suffixMaxLength = prop('suffix').maxLength as number;
+export const styleModels = prop('style_model').enum as StyleModel[];
+export const baseModels = prop('base_model').enum as BaseModel[];
+const statusSchema = (document.components!.schemas!.FineTuningJob as SchemaObject).properties!.status as SchemaObject;
+export const jobStatuses = statusSchema.enum as FineTuningJobStatus[];
+/** The job lifecycle (x-vaero-lifecycle on FineTuningJob.status, rule job.lifecycle). */
+export const lifecycle = statusSchema['x-vaero-lifecycle'] as {
+  /** The statuses a new job may have (rule job.create-status). */
+  initial: FineTuningJobStatus[];
+  /** The statuses of a finished job (finished_at set). */
+  finished: FineTuningJobStatus[];
+  /** The statuses each status may move to. */
+  next: Record<FineTuningJobStatus, FineTuningJobStatus[]>;
+};
+export const fineTunedModelPattern = new RegExp(
+  ((document.components!.schemas!.FineTuningJob as SchemaObject).properties!.fine_tuned_model as SchemaObject).pattern as string,
+  'u',
+);
+const limitSchema = resolve<OpenAPIV3_1.ParameterObject>({ $ref: '#/components/parameters/Limit' }).schema as SchemaObject;
+export const listLimits = { default: limitSchema.default as number, max: limitSchema.maximum as number };
+/** The base path of the real service (servers[0]); implementations serve the spec's paths under it. */
+export const basePath = new URL(document.servers?.[0]?.url ?? 'http://localhost/v1').pathname.replace(/\/$/, '');
