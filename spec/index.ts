@@ -147,6 +147,15 @@ function compile(ajv: Ajv2020, schema: unknown): ValidateFunction {
   return ajv.compile(JSON.parse(json) as object);
 }
 
+/**
+ * A validator for any schema node of the document, e.g. a property's schema to check
+ * its `examples`; its $refs resolve into the registered components. Compiled per call:
+ * for tests and tools, not for a request path.
+ */
+export function schemaValidator(schema: unknown): ValidateFunction {
+  return compile(responseAjv, schema);
+}
+
 // ---------------------------------------------------------------------------
 // Operations
 // ---------------------------------------------------------------------------
@@ -175,6 +184,8 @@ export interface Operation {
   queryParams: OpenAPIV3_1.ParameterObject[];
   responses: Map<number, ResponseSpec>;
   validateBody?: ValidateFunction;
+  /** For multipart/form-data bodies: validates the form's fields as an object (a file part as its text). */
+  validateForm?: ValidateFunction;
   validateQuery?: ValidateFunction;
   matcher: RegExp;
 }
@@ -226,6 +237,7 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
     queryParams,
     responses,
     validateBody: requestSchema && requestMediaTypes.includes('application/json') ? compile(bodyAjv, requestSchema) : undefined,
+    validateForm: requestSchema && requestMediaTypes.includes('multipart/form-data') ? compile(bodyAjv, requestSchema) : undefined,
     validateQuery: queryParams.length ? compile(queryAjv, querySchema) : undefined,
     matcher: new RegExp('^' + path.replace(/\{[^}]+\}/g, '([^/]+)') + '$'),
   };
@@ -396,6 +408,22 @@ export function validateBody(
   const value: unknown = structuredClone(body);
   if (op.validateBody(value)) return { ok: true, value };
   const v = firstViolation(op.validateBody.errors ?? [], op.requestSchema, 'create.body');
+  return { ok: false, violation: v! };
+}
+
+/**
+ * Validate the fields of a multipart/form-data body, given as an object of field name to
+ * text (a file part as its decoded text): the same schema check, with the same choice of
+ * the one violation, as a JSON body gets.
+ */
+export function validateForm(
+  op: Operation,
+  fields: Record<string, string>,
+): { ok: true; value: Record<string, string> } | { ok: false; violation: Violation } {
+  if (!op.validateForm) return { ok: true, value: { ...fields } };
+  const value: Record<string, string> = { ...fields };
+  if (op.validateForm(value)) return { ok: true, value };
+  const v = firstViolation(op.validateForm.errors ?? [], op.requestSchema, 'request.check-order');
   return { ok: false, violation: v! };
 }
 
