@@ -1,12 +1,92 @@
-import type { Command } from 'commander';
+/** `vaero stub`: start the stateful stub (flags, or VAERO_* environment variables). */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { startStub } from './server.js';
 
-// Scaffolding: replaced by the real subcommand in its own issue.
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+function speedFactor(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('speed is a number >= 0 (1: about ten seconds per job, 0: frozen)');
+  return n;
+}
+
+function tokenList(value: string): string[] {
+  const list = value.split(',').map((t) => t.trim()).filter(Boolean);
+  if (!list.length) throw new InvalidArgumentError('give at least one token, separated by commas');
+  return list;
+}
+
+interface StubFlags {
+  port: number;
+  host: string;
+  speed: number;
+  state?: string;
+  tokens?: string[];
+  debug?: boolean;
+  quiet?: boolean;
+}
+
 export function registerStubCommand(program: Command): void {
   program
     .command('stub')
-    .description('Start the stateful stub (not built yet)')
-    .action(() => {
-      console.error('vaero stub: not built yet');
-      process.exitCode = 2;
+    .description('Start the stateful stub of the Vaero API: jobs move through their lifecycle, state per organization (token)')
+    .addOption(new Option('-p, --port <n>', 'port to listen on (0: any free port)').env('VAERO_PORT').default(8080).argParser(portNumber))
+    .addOption(new Option('-H, --host <host>', 'interface to listen on').env('VAERO_HOST').default('127.0.0.1'))
+    .addOption(
+      new Option('--speed <factor>', 'lifecycle pace: 1 = about ten seconds from created to succeeded, 10 = ten times faster, 0 = frozen')
+        .env('VAERO_SPEED')
+        .default(1)
+        .argParser(speedFactor),
+    )
+    .addOption(new Option('--state <file>', 'keep state across restarts in this journal file').env('VAERO_STATE'))
+    .addOption(new Option('--tokens <a,b>', 'accept only these bearer tokens (default: any token)').env('VAERO_TOKENS').argParser(tokenList))
+    .addOption(new Option('--debug', 'validate every response against the spec and log violations').env('VAERO_DEBUG'))
+    .addOption(new Option('-q, --quiet', 'no request log').env('VAERO_QUIET'))
+    .action(async (flags: StubFlags) => {
+      let stub;
+      try {
+        stub = await startStub({
+          port: flags.port,
+          host: flags.host,
+          speed: flags.speed,
+          statePath: flags.state,
+          tokens: flags.tokens,
+          debug: flags.debug ?? false,
+          log: flags.quiet ? false : undefined,
+        });
+      } catch (e) {
+        const error = e as NodeJS.ErrnoException;
+        const why =
+          error.code === 'EADDRINUSE'
+            ? `port ${flags.port} on ${flags.host} is already in use (try --port 0 or another port)`
+            : error.code === 'EACCES'
+              ? `not allowed to listen on ${flags.host}:${flags.port}`
+              : error.message;
+        process.stderr.write(`vaero stub: ${why}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const token = flags.tokens?.[0] ?? '$VAERO_TOKEN';
+      process.stdout.write(
+        [
+          `Vaero stub listening at ${stub.baseUrl}`,
+          `  speed ${flags.speed}${flags.speed === 0 ? ' (frozen)' : ''}${flags.state ? `, state in ${flags.state}` : ', state in memory'}${flags.tokens ? `, ${flags.tokens.length} accepted token(s)` : ', any bearer token'}${flags.debug ? ', debug' : ''}`,
+          '',
+          'Try:',
+          `  curl --request POST --url ${stub.baseUrl}/fine_tuning/jobs \\`,
+          `    --header "Authorization: Bearer ${token}" --header 'Content-Type: application/json' \\`,
+          `    --data '{"style_model": "vaero-1", "base_model": "general", "training_files": ["file-abc123", "file-abc124"], "suffix": "custom-name"}'`,
+          '',
+        ].join('\n'),
+      );
+      const stop = () => {
+        void stub.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
 }

@@ -1,0 +1,87 @@
+/**
+ * Test helpers: a stub listening on 127.0.0.1:0 with a manual clock and a captured
+ * request log, and a check that a response is what the spec declares for its
+ * operation and status (media type and schema).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { expect } from 'vitest';
+import { basePath, matchOperation, operation, validateResponse, type OperationId } from '../../../spec/index.js';
+import { ManualClock } from '../service/clock.js';
+import { createService, type ServiceOptions, type StubService } from '../service/service.js';
+import { createApp, type StubOptions } from '../http/app.js';
+
+export interface TestStub {
+  server: Server;
+  service: StubService;
+  clock: ManualClock;
+  /** The request log, one line per answered request. */
+  lines: string[];
+  /** supertest bound to the running server. */
+  http: request.Agent;
+  close(): Promise<void>;
+}
+
+export async function startTestStub(options: StubOptions & ServiceOptions = {}): Promise<TestStub> {
+  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock();
+  const service = options.service ?? createService({ ...options, clock });
+  const lines: string[] = [];
+  const app = createApp({ ...options, service, log: (l) => lines.push(l) });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    service,
+    clock,
+    lines,
+    http: request.agent(`http://127.0.0.1:${port}`),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          service.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export const v1 = (path: string): string => basePath + path;
+export const bearer = (token: string): string => `Bearer ${token}`;
+
+/** The log lines written so far, once the log (flushed after each turn) has caught up. */
+export async function logLines(stub: TestStub): Promise<string[]> {
+  await new Promise((r) => setImmediate(r));
+  return stub.lines;
+}
+
+/**
+ * Assert that a response is one the spec declares: its status is declared for the
+ * operation the request addressed, its media type is the declared one, and its body
+ * validates against the declared schema. Unknown routes are checked against the error
+ * envelope of a 404. Returns the body for further assertions.
+ */
+export function conforms(res: request.Response, operationId?: OperationId): unknown {
+  const url = new URL(res.request.url);
+  const op = operationId
+    ? operation(operationId)
+    : matchOperation(res.request.method, url.pathname.slice(basePath.length))?.operation ?? operation('retrieveFineTuningJob');
+  const declared = op.responses.get(res.status);
+  expect(declared, `${op.operationId} does not declare status ${res.status}`).toBeDefined();
+  expect(res.headers['content-type']?.split(';')[0]).toBe(declared!.mediaType);
+  const body: unknown = declared!.mediaType.startsWith('text/') ? res.text : res.body;
+  const check = validateResponse(op, res.status, body);
+  expect(check, `${op.operationId} ${res.status} body ${JSON.stringify(body)?.slice(0, 300)}`).toEqual({ ok: true });
+  expect(res.text).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace, ever
+  return body;
+}
+
+/** A create body naming only the shared sample files. */
+export const referenceBody = {
+  style_model: 'vaero-1',
+  base_model: 'general',
+  training_files: ['file-abc123', 'file-abc124'],
+  suffix: 'custom-name',
+};
