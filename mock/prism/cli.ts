@@ -1,12 +1,56 @@
 import type { Command } from 'commander';
+import { startPrismMock } from './index.js';
 
-// Scaffolding: replaced by the real subcommand in its own issue.
+/** The reference's curl example, pointed at a base URL. */
+export function referenceCurl(baseUrl: string): string {
+  return [
+    `curl --request POST \\`,
+    `  --url ${baseUrl}/fine_tuning/jobs \\`,
+    `  --header 'Authorization: Bearer <token>' \\`,
+    `  --header 'Content-Type: application/json' \\`,
+    `  --data '{`,
+    `  "style_model": "vaero-1",`,
+    `  "base_model": "general",`,
+    `  "training_files": [`,
+    `    "file-abc123",`,
+    `    "file-abc124"`,
+    `  ],`,
+    `  "suffix": "custom-name"`,
+    `}'`,
+  ].join('\n');
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`not a port: ${value}`);
+  return n;
+}
+
+/** `vaero mock [--port N] [--host H] [--verbose]`: the Prism mock behind the contract's front. */
 export function registerMockCommand(program: Command): void {
   program
     .command('mock')
-    .description('Start the Prism mock (not built yet)')
-    .action(() => {
-      console.error('vaero mock: not built yet');
-      process.exitCode = 2;
+    .description('Start the Prism mock of the API: stateless, answers from the spec, rejects what breaks the contract')
+    .option('-p, --port <port>', 'port to listen on (0: any free port)', port, 4010)
+    .option('-H, --host <host>', 'host to listen on', '127.0.0.1')
+    .option('--verbose', "also print Prism's own log lines", false)
+    .action(async (opts: { port: number; host: string; verbose: boolean }) => {
+      const log = (line: string) => process.stdout.write(line + '\n');
+      let mock;
+      try {
+        mock = await startPrismMock({ port: opts.port, host: opts.host, verbose: opts.verbose, log });
+      } catch (e) {
+        process.stderr.write(`vaero mock: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      log(`Vaero Prism mock (unofficial) listening; base URL: ${mock.baseUrl}`);
+      log(`Try the reference's example:\n\n${referenceCurl(mock.baseUrl)}\n`);
+      const stop = (signal: NodeJS.Signals) => {
+        log(`${signal}: stopping`);
+        void mock.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
 }

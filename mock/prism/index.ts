@@ -1,0 +1,55 @@
+/**
+ * The Prism mock: the pinned Prism CLI on an internal loopback port, behind our front
+ * (mock/prism/front.ts) on the port users call. `startPrismMock` starts both and gives
+ * the base URL under which `/fine_tuning/jobs` lives.
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { basePath } from '../../spec/index.js';
+import { createFront } from './front.js';
+import { startPrismProcess } from './prism-process.js';
+
+export interface PrismMockOptions {
+  /** Port of the front (default 4010; 0 picks a free one). */
+  port?: number;
+  /** Host of the front (default 127.0.0.1). */
+  host?: string;
+  /** One line per request; without it nothing is logged. */
+  log?: (line: string) => void;
+  /** Also pass Prism's own output to `log`. */
+  verbose?: boolean;
+  /** Who decides the schema layer: the spec module (default) or Prism alone (see FrontOptions.judge). */
+  judge?: 'spec' | 'prism';
+}
+
+export interface PrismMock {
+  /** e.g. http://127.0.0.1:4010/v1 */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startPrismMock(options: PrismMockOptions = {}): Promise<PrismMock> {
+  const host = options.host ?? '127.0.0.1';
+  const prism = await startPrismProcess({ verbose: options.verbose ? options.log : undefined });
+  const app = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log });
+  const server = app.listen(options.port ?? 4010, host);
+  try {
+    await once(server, 'listening');
+  } catch (e) {
+    await prism.stop();
+    throw e;
+  }
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl: `http://${urlHost}:${port}${basePath}`,
+    close: () =>
+      (closing ??= (async () => {
+        server.closeIdleConnections();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
+        await Promise.all([closed, prism.stop()]);
+      })()),
+  };
+}

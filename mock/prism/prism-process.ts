@@ -1,0 +1,102 @@
+/**
+ * Runs the pinned Prism CLI (`prism mock spec/openapi.yaml`) as a child process on an
+ * internal loopback port chosen by the OS, and stops it again.
+ *
+ * Why a child process and not Prism's library packages in-process: the CLI is Prism's
+ * public interface (the @stoplight/prism-http library API is internal, fp-ts based and
+ * changes between releases), Prism's own dependencies (its draft-07 ajv, pino logger,
+ * json-schema-faker) stay out of our process, its output cannot interleave with our log
+ * lines, and what we test is exactly what `prism mock` users run. The price is a second
+ * process, which is why every way out (close, SIGINT, SIGTERM, exit) kills it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { specPath } from '../../spec/index.js';
+
+export interface PrismProcess {
+  /** Where Prism listens, e.g. http://127.0.0.1:40123 (the spec's paths sit right under it). */
+  url: string;
+  /** Prism's process id. */
+  pid: number;
+  /** Kill Prism and wait until it has exited. */
+  stop(): Promise<void>;
+}
+
+export interface PrismProcessOptions {
+  /** Forward Prism's own output, line by line, to this function (otherwise it is dropped). */
+  verbose?: (line: string) => void;
+  /** How long Prism may take to start (ms). */
+  startTimeoutMs?: number;
+}
+
+/** The pinned Prism CLI's entry point, from its package.json. */
+function prismBin(): string {
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve('@stoplight/prism-cli/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { bin: string | Record<string, string> };
+  const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin.prism as string);
+  return join(dirname(pkgPath), bin);
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** Children still running, killed if this process exits without closing them. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export function startPrismProcess(options: PrismProcessOptions = {}): Promise<PrismProcess> {
+  const child = spawn(process.execPath, [prismBin(), 'mock', specPath, '--host', '127.0.0.1', '--port', '0', '--verboseLevel', 'info'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => (running.delete(child), resolve())));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return new Promise<PrismProcess>((resolve, reject) => {
+    const recent: string[] = [];
+    let settled = false;
+    const fail = (why: string) => {
+      if (settled) return;
+      settled = true;
+      void stop().then(() => reject(new Error(`Prism did not start: ${why}\n${recent.join('\n')}`)));
+    };
+    const timer = setTimeout(() => fail('timed out'), options.startTimeoutMs ?? 30_000);
+    const onLine = (raw: string) => {
+      const line = raw.replace(ANSI, '').trimEnd();
+      if (!line) return;
+      options.verbose?.(`[prism] ${line}`);
+      recent.push(line);
+      if (recent.length > 20) recent.shift();
+      // Prism prints this line at info level (so it runs at info, its chatter dropped); it carries the real port.
+      const m = /Prism is listening on (http:\/\/\S+)/.exec(line);
+      if (m && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ url: (m[1] as string).replace(/\/$/, ''), pid: child.pid as number, stop });
+      }
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+    }
+    child.once('error', (e) => (clearTimeout(timer), fail(e.message)));
+    child.once('exit', (code, signal) => (clearTimeout(timer), fail(`exited with ${signal ?? code}`)));
+  });
+}

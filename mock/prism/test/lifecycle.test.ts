@@ -1,0 +1,103 @@
+/**
+ * Starting and stopping: no Prism process outlives the mock, whether it is closed from
+ * code or the `vaero mock` command gets SIGINT or SIGTERM.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { specPath } from '../../../spec/index.js';
+import { startPrismMock } from '../index.js';
+import { startPrismProcess } from '../prism-process.js';
+
+const run = promisify(execFile);
+const root = join(specPath, '..', '..');
+const cli = join(root, 'dist', 'bin', 'vaero.js');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(done: () => boolean, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !done(); await new Promise((r) => setTimeout(r, 25))) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+  }
+}
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
+  return stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+describe('the Prism process', () => {
+  it('starts on a free loopback port and is gone after stop()', async () => {
+    const prism = await startPrismProcess();
+    expect(prism.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(alive(prism.pid)).toBe(true);
+    await prism.stop();
+    expect(alive(prism.pid)).toBe(false);
+  });
+
+  it('passes its own output on only when asked (verbose)', async () => {
+    const seen: string[] = [];
+    const prism = await startPrismProcess({ verbose: (l) => seen.push(l) });
+    await prism.stop();
+    expect(seen.some((l) => l.startsWith('[prism] ') && /listening/.test(l))).toBe(true);
+  });
+});
+
+describe('startPrismMock', () => {
+  it('close() stops answering and leaves no Prism child behind', async () => {
+    const before = await childrenOf(process.pid);
+    const mock = await startPrismMock({ port: 0 });
+    const spawned = (await childrenOf(process.pid)).filter((p) => !before.includes(p));
+    expect(spawned.length).toBeGreaterThan(0);
+    await mock.close();
+    for (const pid of spawned) expect(alive(pid), `pid ${pid}`).toBe(false);
+    await expect(fetch(`${mock.baseUrl}/fine_tuning/jobs`)).rejects.toThrow();
+  });
+});
+
+describe('vaero mock (the built command)', () => {
+  beforeAll(async () => {
+    // `npm test` builds first; a lone `vitest run mock/prism` may not have.
+    if (!existsSync(cli)) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
+  }, 120_000);
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('prints its base URL and the curl example, serves it, and on %s exits 0 leaving no Prism', async (signal) => {
+    const proc = spawn(process.execPath, [cli, 'mock', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    proc.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    try {
+      const baseUrl = await new Promise<string>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const m = /base URL: (http:\/\/\S+)/.exec(out);
+          if (m && /"suffix": "custom-name"/.test(out)) (clearInterval(timer), resolve(m[1] as string));
+        }, 50);
+        void exited.then(() => (clearInterval(timer), reject(new Error(`exited early:\n${out}`))));
+      });
+      expect(out).toContain(`--url ${baseUrl}/fine_tuning/jobs`);
+      const curl = out.slice(out.indexOf('curl --request POST'), out.lastIndexOf("}'") + 2);
+      const { stdout } = await run('sh', ['-c', `${curl} --silent --write-out '\\n%{http_code}'`]);
+      expect(stdout.endsWith('\n200')).toBe(true);
+      await waitFor(() => /POST \/v1\/fine_tuning\/jobs 200 /.test(out));
+
+      const prismPids = await childrenOf(proc.pid!);
+      expect(prismPids.length).toBeGreaterThan(0);
+      proc.kill(signal);
+      expect(await exited).toBe(0);
+      for (const pid of prismPids) expect(alive(pid), `Prism pid ${pid} outlived the mock`).toBe(false);
+      expect(out).not.toMatch(/\[prism\]/);
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
+  });
+});
