@@ -1,0 +1,164 @@
+/**
+ * fast-check arbitraries read from a request schema of the spec: valid bodies, and
+ * mutations that each break exactly one constraint of it (in the spirit of
+ * Schemathesis' negative/mutations.py). The spec module's own validator is the oracle:
+ * a mutation counts only if `validateBody` rejects it, and then its answer is the
+ * status, param and rule `validateBody` says.
+ */
+import fc from 'fast-check';
+import type { Operation } from '../../spec/index.js';
+
+type Schema = Record<string, unknown> & {
+  type?: string | string[];
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  uniqueItems?: boolean;
+  pattern?: string;
+  additionalProperties?: boolean | Schema;
+};
+
+type Body = Record<string, unknown>;
+
+/** Characters for generated free text: ASCII, letters beyond it, astral emoji; no line terminators (a model name's `.` does not match them). */
+const textUnit = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.'.split('')) },
+  { weight: 1, arbitrary: fc.constantFrom('é', 'ß', 'ж', '中', 'ü') },
+  { weight: 1, arbitrary: fc.constantFrom('😀', '🚀', '𝔘', '🎉', '🦄') },
+);
+const astralUnit = fc.constantFrom('😀', '🚀', '𝔘', '🎉', '🦄');
+const asciiUnit = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split(''));
+
+function typesOf(s: Schema): string[] {
+  if (Array.isArray(s.type)) return s.type;
+  if (typeof s.type === 'string') return [s.type];
+  if (s.enum) return [...new Set(s.enum.map((v) => (v === null ? 'null' : typeof v)))];
+  return [];
+}
+
+/** A valid value for one property. Arrays of ids (items with a pattern) take ids the caller can use. */
+function validValue(s: Schema, ids: readonly string[]): fc.Arbitrary<unknown> {
+  if (s.enum) return fc.constantFrom(...s.enum);
+  const types = typesOf(s);
+  const options: fc.Arbitrary<unknown>[] = [];
+  if (types.includes('null')) options.push(fc.constant(null));
+  if (types.includes('string')) options.push(fc.string({ unit: textUnit, minLength: s.minLength ?? 0, maxLength: s.maxLength ?? 32 }));
+  if (types.includes('array') && s.items?.pattern) {
+    const min = Math.max(1, s.minItems ?? 0);
+    options.push(fc.shuffledSubarray([...ids], { minLength: Math.min(min, ids.length), maxLength: ids.length }));
+  }
+  if (!options.length) throw new Error(`contract suite: no generator for schema ${JSON.stringify(s)}`);
+  return options.length === 1 ? options[0]! : fc.oneof(...options);
+}
+
+/** Valid request bodies for the operation; `ids` are the file ids the caller may train on. */
+export function validBody(op: Operation, ids: readonly string[]): fc.Arbitrary<Body> {
+  const schema = op.requestSchema as Schema;
+  const props = schema.properties ?? {};
+  const model = Object.fromEntries(Object.entries(props).map(([k, s]) => [k, validValue(s, ids)]));
+  return fc.record(model, { requiredKeys: (schema.required ?? []) as never[] }) as fc.Arbitrary<Body>;
+}
+
+/** A value of each JSON type, to put where another type is required. */
+const valueOfType: Record<string, fc.Arbitrary<unknown>> = {
+  string: fc.string({ maxLength: 8 }),
+  number: fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
+  integer: fc.integer(),
+  boolean: fc.boolean(),
+  null: fc.constant(null),
+  array: fc.array(fc.integer(), { maxLength: 3 }),
+  object: fc.dictionary(fc.string({ unit: asciiUnit, minLength: 1, maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
+};
+
+export interface Mutation {
+  /** Stable name: `<operator>` or `<operator>:<property>`. */
+  name: string;
+  /** A mutated body from a valid one. */
+  mutate: (valid: Body) => fc.Arbitrary<unknown>;
+}
+
+/** Every single-constraint mutation the schema allows, one operator per constraint. */
+export function mutations(op: Operation): Mutation[] {
+  const schema = op.requestSchema as Schema;
+  const props = schema.properties ?? {};
+  const out: Mutation[] = [];
+  const set = (b: Body, k: string, v: unknown): Body => ({ ...b, [k]: v });
+
+  out.push({ name: 'not-an-object', mutate: () => fc.oneof(valueOfType.array!, valueOfType.string!, valueOfType.integer!, valueOfType.boolean!, valueOfType.null!) });
+  for (const k of schema.required ?? []) {
+    out.push({ name: `missing-required:${k}`, mutate: (b) => fc.constant(Object.fromEntries(Object.entries(b).filter(([key]) => key !== k))) });
+  }
+  if (schema.additionalProperties === false) {
+    out.push({
+      name: 'extra-field',
+      mutate: (b) =>
+        fc
+          .tuple(fc.string({ unit: asciiUnit, minLength: 1, maxLength: 10 }).filter((k) => !(k in props)), fc.oneof(valueOfType.string!, valueOfType.integer!, valueOfType.boolean!))
+          .map(([k, v]) => set(b, k, v)),
+    });
+  }
+  for (const [k, s] of Object.entries(props)) {
+    const allowed = typesOf(s);
+    const wrong = Object.keys(valueOfType).filter((t) => !allowed.includes(t) && !(t === 'integer' && allowed.includes('number')));
+    out.push({ name: `wrong-type:${k}`, mutate: (b) => fc.constantFrom(...wrong).chain((t) => valueOfType[t]!.map((v) => set(b, k, v))) });
+    if (s.enum) {
+      const en = s.enum;
+      // Neighbours of the allowed values (case, whitespace, a digit changed) and free strings.
+      const neighbours = en.filter((v): v is string => typeof v === 'string').flatMap((v) => [v.toUpperCase(), ` ${v}`, `${v} `, v.replace(/\d/, (d) => String((Number(d) + 1) % 10)), v.slice(0, -1)]);
+      out.push({
+        name: `enum:${k}`,
+        mutate: (b) => fc.oneof(fc.constantFrom(...neighbours), fc.string({ unit: asciiUnit, maxLength: 12 })).filter((v) => !en.includes(v)).map((v) => set(b, k, v)),
+      });
+    }
+    if (s.maxLength !== undefined) {
+      const n = s.maxLength + 1;
+      out.push({ name: `max-length-ascii:${k}`, mutate: (b) => fc.string({ unit: asciiUnit, minLength: n, maxLength: n + 4 }).map((v) => set(b, k, v)) });
+      out.push({ name: `max-length-astral:${k}`, mutate: (b) => fc.string({ unit: astralUnit, minLength: n, maxLength: n + 4 }).map((v) => set(b, k, v)) });
+    }
+    if (s.minLength !== undefined && s.minLength > 0) {
+      out.push({ name: `min-length:${k}`, mutate: (b) => fc.string({ unit: asciiUnit, minLength: 0, maxLength: s.minLength! - 1 }).map((v) => set(b, k, v)) });
+    }
+    if (s.minItems !== undefined && s.minItems > 0) {
+      out.push({ name: `min-items:${k}`, mutate: (b) => fc.constant(set(b, k, (b[k] as unknown[] | undefined)?.slice(0, s.minItems! - 1) ?? [])) });
+    }
+    if (s.uniqueItems) {
+      out.push({ name: `unique-items:${k}`, mutate: (b) => fc.constant(set(b, k, [...((b[k] as unknown[] | undefined) ?? []), ...((b[k] as unknown[] | undefined) ?? []).slice(0, 1)])) });
+    }
+    if (s.items?.pattern) {
+      const re = new RegExp(s.items.pattern, 'u');
+      out.push({
+        name: `item-pattern:${k}`,
+        mutate: (b) => fc.string({ maxLength: 12 }).filter((v) => !re.test(v)).map((v) => set(b, k, [...(((b[k] as unknown[] | undefined) ?? []).slice(1)), v])),
+      });
+      out.push({ name: `item-type:${k}`, mutate: (b) => fc.oneof(valueOfType.integer!, valueOfType.null!, valueOfType.boolean!).map((v) => set(b, k, [v])) });
+    }
+  }
+  return out;
+}
+
+/** JSON text that does not parse: a valid body's text cut short, or broken by a stray character. */
+export function malformedJson(valid: Body): fc.Arbitrary<string> {
+  const text = JSON.stringify(valid);
+  return fc
+    .oneof(
+      fc.integer({ min: 1, max: Math.max(1, text.length - 1) }).map((i) => text.slice(0, i)),
+      fc.tuple(fc.integer({ min: 0, max: text.length }), fc.constantFrom(',', '}', "'", '{', ':')).map(([i, c]) => text.slice(0, i) + c + text.slice(i)),
+    )
+    .filter((t) => {
+      try {
+        JSON.parse(t);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+}
+
+/** Media types an operation does not declare for its body. */
+export function undeclaredMediaType(op: Operation): fc.Arbitrary<string> {
+  return fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'text/csv', 'application/octet-stream').filter((t) => !op.requestMediaTypes.includes(t));
+}

@@ -1,0 +1,90 @@
+/**
+ * Response conformance, judged on every answer the suite receives (whatever check sent
+ * the request): the status is one the operation declares, the media type is the one it
+ * declares for that status, and the body validates against that status's schema.
+ * Like Schemathesis' status_code_conformance, content_type_conformance and
+ * response_schema_conformance, plus not_a_server_error.
+ */
+import { operation, validateResponse } from '../../spec/index.js';
+import type { Exchange } from '../http/exchange.js';
+import type { Check, FailureInput } from './types.js';
+
+export const STATUS_CONFORMANCE = 'status-code-conformance';
+export const CONTENT_TYPE_CONFORMANCE = 'content-type-conformance';
+export const SCHEMA_CONFORMANCE = 'response-schema-conformance';
+export const NOT_A_SERVER_ERROR = 'not-a-server-error';
+
+/** The four checks as report entries; they run on every exchange, not on their own. */
+export const conformanceChecks: Check[] = [
+  { id: STATUS_CONFORMANCE, title: 'Every answer has a status its operation declares', ruleId: 'response.status-declared', profiles: ['core', 'full'], run: async () => {} },
+  { id: CONTENT_TYPE_CONFORMANCE, title: 'Every answer is in the media type declared for its status', ruleId: 'response.content-type', profiles: ['core', 'full'], run: async () => {} },
+  { id: SCHEMA_CONFORMANCE, title: 'Every answer validates against the schema declared for its status', ruleId: 'response.schema', profiles: ['core', 'full'], run: async () => {} },
+  { id: NOT_A_SERVER_ERROR, title: 'No request of the suite is answered with a 5xx or not at all', ruleId: 'request.no-5xx-on-bad-input', profiles: ['core', 'full'], run: async () => {} },
+];
+
+export interface ConformanceFinding extends FailureInput {
+  checkId: string;
+  ruleId: string;
+}
+
+function mediaTypeOf(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Judge one exchange; returns one finding per broken rule (empty: it conforms). */
+export function judgeExchange(ex: Exchange): ConformanceFinding[] {
+  const out: ConformanceFinding[] = [];
+  const res = ex.response;
+  if (!res) {
+    out.push({ checkId: NOT_A_SERVER_ERROR, ruleId: 'request.no-5xx-on-bad-input', message: `No answer: ${ex.error ?? 'unknown error'}`, declared: 'an answer with a declared status', received: ex.error, exchange: ex });
+    return out;
+  }
+  if (res.status >= 500) {
+    out.push({ checkId: NOT_A_SERVER_ERROR, ruleId: 'request.no-5xx-on-bad-input', message: `Answered ${res.status}`, declared: 'a status below 500', received: res.status, exchange: ex });
+  }
+  if (!ex.operationId) return out;
+  const op = operation(ex.operationId);
+  const spec = op.responses.get(res.status);
+  if (!spec) {
+    out.push({
+      checkId: STATUS_CONFORMANCE,
+      ruleId: 'response.status-declared',
+      message: `${op.operationId} answered ${res.status}, a status it does not declare`,
+      declared: [...op.responses.keys()],
+      received: res.status,
+      exchange: ex,
+    });
+    return out;
+  }
+  const got = mediaTypeOf(res.headers['content-type']);
+  if (got !== spec.mediaType) {
+    out.push({
+      checkId: CONTENT_TYPE_CONFORMANCE,
+      ruleId: 'response.content-type',
+      message: `${op.operationId} ${res.status} came as ${got || 'no content type'}`,
+      declared: spec.mediaType,
+      received: res.headers['content-type'] ?? null,
+      exchange: ex,
+    });
+  }
+  const body = spec.mediaType.includes('json') ? res.json : res.body;
+  if (spec.mediaType.includes('json') && res.json === undefined) {
+    out.push({ checkId: SCHEMA_CONFORMANCE, ruleId: 'response.schema', message: `${op.operationId} ${res.status}: the body is not JSON`, declared: spec.mediaType, received: res.body.slice(0, 200), exchange: ex });
+    return out;
+  }
+  const verdict = validateResponse(op, res.status, body);
+  if (!verdict.ok && verdict.reason === 'schema') {
+    for (const ruleId of verdict.ruleIds) {
+      const errors = verdict.errors.filter((e) => e.instancePath !== undefined).map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''}`.trim());
+      out.push({
+        checkId: SCHEMA_CONFORMANCE,
+        ruleId,
+        message: `${op.operationId} ${res.status}: the body breaks ${ruleId}: ${errors.slice(0, 3).join('; ')}`,
+        declared: verdict.errors.slice(0, 5).map((e) => ({ at: e.instancePath || '/', keyword: e.keyword, params: e.params, schemaPath: e.schemaPath })),
+        received: body,
+        exchange: ex,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * A request fixture as the suite sends it to a real implementation: the shared sample
+ * ids of valid fixtures are replaced by the run's own files and jobs (a real service
+ * holds no file-abc123), and a fixture's made-up Bearer token by the user's, keeping
+ * the scheme word as the fixture spells it.
+ */
+import { readFileSync } from 'node:fs';
+import { operation } from '../../spec/index.js';
+import { sharedFileIds, trainingFiles, type MultipartFile, type RequestFixture } from '../../fixtures/index.js';
+import type { SendOptions } from '../http/client.js';
+
+export interface Substitutions {
+  /** id in a fixture -> id to send. */
+  ids: Map<string, string>;
+}
+
+function replaceIds(value: unknown, ids: Map<string, string>): unknown {
+  if (typeof value === 'string') return ids.get(value) ?? value;
+  if (Array.isArray(value)) return value.map((v) => replaceIds(v, ids));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceIds(v, ids)]));
+  return value;
+}
+
+function isMultipartFile(v: unknown): v is MultipartFile {
+  return typeof v === 'object' && v !== null && 'trainingFile' in v;
+}
+
+/** Whether a fixture's request names one of the shared sample files (a stub convenience, not part of a real service). */
+export function namesSharedFile(f: RequestFixture): boolean {
+  const text = JSON.stringify([f.body, f.rawBody, f.pathParams, f.query]);
+  return sharedFileIds.some((id) => text.includes(id));
+}
+
+export function fixtureRequest(f: RequestFixture, subs: Substitutions): SendOptions {
+  const op = operation(f.operationId);
+  const ids = f.valid ? subs.ids : new Map<string, string>();
+  const pathParams = replaceIds(f.pathParams ?? {}, ids) as Record<string, string>;
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''));
+  const o: SendOptions = { method: op.method, path, ...(f.query ? { query: replaceIds(f.query, ids) as Record<string, string> } : {}) };
+
+  const headers: Record<string, string | null> = {};
+  let as: SendOptions['as'] = 'a';
+  for (const [name, value] of Object.entries(f.headers ?? {})) {
+    const key = name.toLowerCase();
+    if (key === 'authorization') {
+      const bearer = value === null ? null : /^(bearer)\s+\S+$/i.exec(value);
+      if (value === null) as = 'none';
+      else if (bearer) {
+        // Same scheme word, the user's token: what is tested is the spelling of the scheme.
+        o.scheme = bearer[1];
+      } else {
+        as = 'none';
+        headers.authorization = value;
+      }
+    } else headers[key] = value;
+  }
+
+  if (f.body !== undefined && f.contentType?.startsWith('multipart/form-data')) {
+    const fields: Record<string, string> = {};
+    const files: NonNullable<SendOptions['multipart']>['files'] = [];
+    for (const [k, v] of Object.entries(f.body as Record<string, unknown>)) {
+      if (isMultipartFile(v)) files.push({ field: k, filename: v.filename, contentType: 'text/plain', content: readFileSync(trainingFiles[v.trainingFile]) });
+      else fields[k] = String(v);
+    }
+    o.multipart = { fields, files };
+  } else if (f.rawBody !== undefined || f.body !== undefined) {
+    o.raw = f.rawBody !== undefined ? f.rawBody : JSON.stringify(replaceIds(f.body, ids));
+    if (!('content-type' in headers)) headers['content-type'] = f.contentType ?? 'application/json';
+  }
+  o.as = as;
+  o.headers = headers;
+  return o;
+}

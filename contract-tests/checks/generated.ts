@@ -1,0 +1,144 @@
+/**
+ * Property-based cases, generated from the create request's schema with fast-check:
+ * seeded (the run's --seed), reproducible and shrunk to the smallest failing body.
+ * Positive: valid bodies are accepted with 200 and a valid job. Negative: each
+ * single-constraint mutation is rejected with the status and param the spec module's
+ * validator gives for it, never a 2xx or 5xx.
+ */
+import fc from 'fast-check';
+import { createDefaults, operation, validateBody, type FineTuningJob } from '../../spec/index.js';
+import { requestFixtures } from '../../fixtures/index.js';
+import { BudgetExhausted } from '../http/client.js';
+import type { Exchange } from '../http/exchange.js';
+import { malformedJson, mutations, undeclaredMediaType, validBody } from './arbitraries.js';
+import { expectAccepted, expectRejected, type ExpectedRejection } from './expectations.js';
+import type { Check, CheckContext, FailureInput } from './types.js';
+
+const create = operation('createFineTuningJob');
+
+/** A seed per property, derived from the run's seed and the property's name (stable across runs). */
+function seedFor(seed: number, name: string): number {
+  let h = seed | 0;
+  for (const ch of name) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return h;
+}
+
+/**
+ * Runs one async property; the failures it records are those of the smallest
+ * counterexample fast-check ends with. Budget exhaustion stops the property quietly
+ * (a case not sent is not a failure) and is re-thrown afterwards.
+ */
+async function runProperty<T>(ctx: CheckContext, name: string, arb: fc.Arbitrary<T>, judge: (value: T, record: (f: FailureInput) => void) => Promise<void>): Promise<void> {
+  const seed = seedFor(ctx.seed, name);
+  let budget: BudgetExhausted | undefined;
+  const lastFailures = new Map<string, FailureInput[]>();
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (value) => {
+      if (budget) return true;
+      const found: FailureInput[] = [];
+      try {
+        await judge(value, (f) => found.push(f));
+      } catch (err) {
+        if (err instanceof BudgetExhausted) {
+          budget = err;
+          return true;
+        }
+        throw err;
+      }
+      if (found.length) lastFailures.set(JSON.stringify(value), found);
+      return found.length === 0;
+    }),
+    { seed, numRuns: ctx.numRuns, endOnFailure: false, maxSkipsPerRun: 100 },
+  );
+  if (details.failed && details.counterexample) {
+    const [value] = details.counterexample;
+    const found = lastFailures.get(JSON.stringify(value)) ?? [];
+    for (const f of found) {
+      ctx.fail({ ...f, message: `${name}: ${f.message}`, replay: { seed: details.seed, path: details.counterexamplePath ?? undefined, counterexample: value } });
+    }
+    if (!found.length) ctx.fail({ message: `${name}: property failed: ${String(details.errorInstance)}`, replay: { seed: details.seed, path: details.counterexamplePath ?? undefined, counterexample: value } });
+  } else if (!details.failed) ctx.pass();
+  if (budget) throw budget;
+}
+
+/** A recording ctx whose fail() goes to the property instead of the report. */
+function recorder(ctx: CheckContext, record: (f: FailureInput) => void): CheckContext {
+  return { ...ctx, fail: record, pass: () => {} };
+}
+
+function jobOf(ex: Exchange): FineTuningJob | undefined {
+  return ex.response?.status === 200 ? (ex.response.json as FineTuningJob) : undefined;
+}
+
+function ids(ctx: CheckContext): string[] {
+  return ctx.state.fileIds;
+}
+
+export const generatedValidBodies: Check = {
+  id: 'generated-valid-bodies',
+  title: 'Generated valid create bodies are accepted with 200 and a job that echoes them',
+  ruleId: 'job.create-status',
+  alsoVerifies: ['create.suffix', 'job.echo', 'job.defaults', 'job.base_model.echo'],
+  profiles: ['core', 'full'],
+  async run(ctx) {
+    if (!ids(ctx).length) ctx.skip('no training file to name (see upload-training-file)');
+    await runProperty(ctx, 'valid-body', validBody(create, ids(ctx)), async (body, record) => {
+      const r = recorder(ctx, record);
+      const ex = await ctx.send({ method: 'post', path: create.path, json: body });
+      if (!expectAccepted(r, 'createFineTuningJob', ex, 'generated valid body', 'job.create-status')) return;
+      const job = jobOf(ex);
+      if (job?.id) ctx.state.createdJobs.add(job.id);
+      // A static mock answers with its example: echo is judged only against stateful implementations.
+      if (ctx.profile !== 'full' || !job) return;
+      const want = { ...createDefaults, ...body };
+      for (const [field, ruleId] of [
+        ['style_model', body.style_model === undefined ? 'job.defaults' : 'job.echo'],
+        ['base_model', body.base_model === undefined ? 'job.defaults' : 'job.base_model.echo'],
+      ] as const) {
+        if (job[field] !== want[field]) record({ ruleId, message: `${field} is ${JSON.stringify(job[field])}, not ${JSON.stringify(want[field])}`, declared: want[field], received: job[field], exchange: ex });
+      }
+      if (JSON.stringify(job.training_files) !== JSON.stringify(body.training_files)) {
+        record({ ruleId: 'job.echo', message: 'training_files are not the ones requested, in order', declared: body.training_files, received: job.training_files, exchange: ex });
+      }
+    });
+  },
+};
+
+/** The expected answer to a body broken below the schema layer, as the fixtures label it. */
+function labelled(ruleId: string): ExpectedRejection {
+  const f = requestFixtures.find((x) => x.operationId === create.operationId && !x.valid && x.expect.ruleId === ruleId && !x.headers);
+  if (!f) throw new Error(`contract suite: no fixture labels ${ruleId} for ${create.operationId}`);
+  return { status: f.expect.status, param: f.expect.param, ruleId };
+}
+
+export const generatedInvalidBodies: Check = {
+  id: 'generated-invalid-bodies',
+  title: 'Generated bodies that each break one constraint are rejected with the spec\'s 4xx and param',
+  ruleId: 'request.no-5xx-on-bad-input',
+  alsoVerifies: ['create.body', 'create.suffix', 'create.style_model', 'create.base_model', 'create.training_files', 'request.malformed-json', 'request.content-type'],
+  profiles: ['core', 'full'],
+  async run(ctx) {
+    const files = ids(ctx).length ? ids(ctx) : ['file-none'];
+    const base = validBody(create, files);
+    for (const m of mutations(create)) {
+      const arb = base.chain((valid) => m.mutate(valid)).filter((mutated) => !validateBody(create, mutated).ok);
+      await runProperty(ctx, `mutation ${m.name}`, arb, async (mutated, record) => {
+        const verdict = validateBody(create, mutated);
+        if (verdict.ok) return;
+        const v = verdict.violation;
+        const ex = await ctx.send({ method: 'post', path: create.path, json: mutated });
+        expectRejected(recorder(ctx, record), ex, { status: v.status, param: v.param, ruleId: v.ruleId }, `body ${JSON.stringify(mutated).slice(0, 120)}`);
+      });
+    }
+    const malformed = labelled('request.malformed-json');
+    await runProperty(ctx, 'mutation malformed-json', base.chain(malformedJson), async (text, record) => {
+      const ex = await ctx.send({ method: 'post', path: create.path, raw: text, headers: { 'content-type': 'application/json' } });
+      expectRejected(recorder(ctx, record), ex, malformed, `malformed JSON ${JSON.stringify(text.slice(0, 80))}`);
+    });
+    const wrongType = labelled('request.content-type');
+    await runProperty(ctx, 'mutation wrong-content-type', fc.tuple(base, undeclaredMediaType(create)), async ([body, type], record) => {
+      const ex = await ctx.send({ method: 'post', path: create.path, raw: JSON.stringify(body), headers: { 'content-type': type } });
+      expectRejected(recorder(ctx, record), ex, wrongType, `a JSON body sent as ${type}`);
+    });
+  },
+};

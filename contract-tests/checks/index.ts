@@ -1,0 +1,38 @@
+/** The catalogue, in the order the checks run (later checks use what earlier ones created). */
+import { authRequired, organizationsAreIsolated } from './access.js';
+import { conformanceChecks } from './conformance.js';
+import { deletedFileIsGone, fileContentRoundTrip, uploadTrainingFile } from './files.js';
+import { invalidFixturesRejected, validFixturesAccepted } from './fixtures.js';
+import { generatedInvalidBodies, generatedValidBodies } from './generated.js';
+import {
+  cancelSemantics,
+  createdJobStartsFresh,
+  defaultsApplied,
+  jobSucceedsWithModelName,
+  paginationNeitherSkipsNorRepeats,
+  retrievedJobIsStable,
+} from './jobs.js';
+import type { Check } from './types.js';
+
+export const checks: readonly Check[] = [
+  uploadTrainingFile,
+  fileContentRoundTrip,
+  createdJobStartsFresh,
+  defaultsApplied,
+  retrievedJobIsStable,
+  paginationNeitherSkipsNorRepeats,
+  jobSucceedsWithModelName,
+  cancelSemantics,
+  validFixturesAccepted,
+  invalidFixturesRejected,
+  generatedValidBodies,
+  generatedInvalidBodies,
+  authRequired,
+  organizationsAreIsolated,
+  deletedFileIsGone,
+];
+
+/** Every check, including the conformance checks that judge every answer. */
+export const allChecks: readonly Check[] = [...conformanceChecks, ...checks];
+
+export type { Check, CheckContext } from './types.js';

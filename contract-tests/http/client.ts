@@ -1,0 +1,214 @@
+/**
+ * The suite's HTTP client: sends a request to the implementation under test, records
+ * the exchange (tokens redacted), keeps to the request budget (--max-requests) and
+ * waits out a 429 as its Retry-After says.
+ */
+import { matchOperation } from '../../spec/index.js';
+import { toCurl } from './curl.js';
+import type { Exchange, RecordedRequest, RecordedResponse } from './exchange.js';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Which credentials a request carries. */
+export type Identity = 'a' | 'b' | 'none';
+
+export interface SendOptions {
+  method: string;
+  /** Path relative to the base URL, e.g. /fine_tuning/jobs/ftjob-1/cancel. */
+  path: string;
+  query?: Record<string, string>;
+  as?: Identity;
+  /** The auth scheme word as written (default Bearer; tests that the scheme is case-insensitive). */
+  scheme?: string;
+  /** Extra headers; `null` removes one the client would send (e.g. authorization). */
+  headers?: Record<string, string | null>;
+  /** A JSON body (sent as application/json unless a content-type header says otherwise). */
+  json?: unknown;
+  /** A raw text body, sent as is (content type only if a header gives one). */
+  raw?: string;
+  multipart?: { fields: Record<string, string>; files: { field: string; filename: string; contentType: string; content: Uint8Array }[] };
+  /** Cleanup requests may go over the budget: what the run created is removed anyway. */
+  exempt?: boolean;
+}
+
+export class BudgetExhausted extends Error {
+  constructor(max: number) {
+    super(`the request budget (--max-requests ${max}) is used up`);
+    this.name = 'BudgetExhausted';
+  }
+}
+
+/** The server could not be reached at all (no HTTP answer). */
+export class Unreachable extends Error {
+  constructor(url: string, cause: string) {
+    super(`cannot reach ${url}: ${cause}`);
+    this.name = 'Unreachable';
+  }
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  token: string;
+  tokenB?: string;
+  fetch?: FetchLike;
+  maxRequests: number;
+  /** Called with every exchange, in order. */
+  onExchange?: (e: Exchange) => void;
+  /** Per-request timeout. */
+  timeoutMs?: number;
+  /** Longest wait for one Retry-After (a server asking for more is waited this long). */
+  maxRetryAfterMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const MAX_BODY_KEPT = 64 * 1024;
+const MAX_429_RETRIES = 5;
+
+function describeError(err: unknown): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError') return 'no answer before the timeout';
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return cause ? `${e.message ?? 'error'} (${cause})` : (e?.message ?? String(err));
+}
+
+export class HttpClient {
+  readonly baseUrl: string;
+  private readonly fetchImpl: FetchLike;
+  private readonly secrets: [string, string][];
+  used = 0;
+  private seq = 0;
+
+  constructor(private readonly opts: ClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
+    // Longest first, so a token that contains the other is replaced whole.
+    this.secrets = (
+      [
+        [opts.token, '$VAERO_TOKEN'],
+        [opts.tokenB ?? '', '$VAERO_TOKEN_B'],
+      ] as [string, string][]
+    )
+      .filter(([t]) => t.length > 0)
+      .sort((x, y) => y[0].length - x[0].length);
+  }
+
+  get maxRequests(): number {
+    return this.opts.maxRequests;
+  }
+
+  get hasTokenB(): boolean {
+    return Boolean(this.opts.tokenB);
+  }
+
+  /** Replace every token by the name of its environment variable. */
+  redact(text: string): string {
+    let out = text;
+    for (const [secret, name] of this.secrets) out = out.split(secret).join(name);
+    return out;
+  }
+
+  async send(o: SendOptions): Promise<Exchange> {
+    for (let attempt = 0; ; attempt++) {
+      const ex = await this.sendOnce(o);
+      if (ex.response?.status !== 429 || attempt >= MAX_429_RETRIES) return ex;
+      await this.waitRetryAfter(ex.response.headers['retry-after']);
+    }
+  }
+
+  private async waitRetryAfter(value: string | undefined): Promise<void> {
+    const max = this.opts.maxRetryAfterMs ?? 60_000;
+    let ms = 1000;
+    if (value && /^\d+$/.test(value.trim())) ms = Number(value.trim()) * 1000;
+    else if (value && !Number.isNaN(Date.parse(value))) ms = Date.parse(value) - Date.now();
+    ms = Math.min(Math.max(ms, 0), max);
+    await (this.opts.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
+  }
+
+  private async sendOnce(o: SendOptions): Promise<Exchange> {
+    if (!o.exempt && this.used >= this.opts.maxRequests) throw new BudgetExhausted(this.opts.maxRequests);
+    this.used++;
+    const seq = ++this.seq;
+    const qs = o.query && Object.keys(o.query).length ? '?' + new URLSearchParams(o.query).toString() : '';
+    const url = this.baseUrl + o.path + qs;
+
+    const headers: Record<string, string> = {};
+    const as = o.as ?? 'a';
+    const scheme = o.scheme ?? 'Bearer';
+    if (as === 'a') headers.authorization = `${scheme} ${this.opts.token}`;
+    if (as === 'b' && this.opts.tokenB) headers.authorization = `${scheme} ${this.opts.tokenB}`;
+    let body: BodyInit | undefined;
+    let recordedBody: string | undefined;
+    let multipart: RecordedRequest['multipart'];
+    if (o.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      recordedBody = JSON.stringify(o.json);
+      body = Buffer.from(recordedBody, 'utf8');
+    } else if (o.raw !== undefined) {
+      recordedBody = o.raw;
+      // Bytes, so fetch adds no content type of its own.
+      body = Buffer.from(o.raw, 'utf8');
+    } else if (o.multipart) {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(o.multipart.fields)) form.append(k, v);
+      for (const f of o.multipart.files) form.append(f.field, new Blob([new Uint8Array(f.content)], { type: f.contentType }), f.filename);
+      body = form;
+      multipart = {
+        fields: { ...o.multipart.fields },
+        files: o.multipart.files.map((f) => ({ field: f.field, filename: f.filename, contentType: f.contentType, bytes: f.content.byteLength })),
+      };
+    }
+    for (const [k, v] of Object.entries(o.headers ?? {})) {
+      if (v === null) delete headers[k.toLowerCase()];
+      else headers[k.toLowerCase()] = v;
+    }
+
+    const request: RecordedRequest = {
+      method: o.method.toUpperCase(),
+      url: this.redact(url),
+      path: o.path,
+      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, this.redact(v)])),
+      ...(recordedBody !== undefined ? { body: this.redact(recordedBody) } : {}),
+      ...(multipart ? { multipart } : {}),
+    };
+    const operationId = matchOperation(o.method, o.path)?.operation.operationId;
+    const started = performance.now();
+    let response: RecordedResponse | undefined;
+    let error: string | undefined;
+    try {
+      const res = await this.fetchImpl(url, {
+        method: request.method,
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
+      });
+      const text = await res.text();
+      const resHeaders: Record<string, string> = {};
+      res.headers.forEach((v, k) => (resHeaders[k] = this.redact(v)));
+      let json: unknown;
+      if (/\bjson\b/i.test(resHeaders['content-type'] ?? '')) {
+        try {
+          json = JSON.parse(this.redact(text));
+        } catch {
+          json = undefined;
+        }
+      }
+      const kept = this.redact(text.length > MAX_BODY_KEPT ? text.slice(0, MAX_BODY_KEPT) + '…' : text);
+      response = { status: res.status, headers: resHeaders, body: kept, ...(json !== undefined ? { json } : {}) };
+    } catch (err) {
+      if (seq === 1 || this.used === 1) throw new Unreachable(this.redact(this.baseUrl), describeError(err));
+      error = describeError(err);
+    }
+    const ex: Exchange = {
+      seq,
+      ...(operationId ? { operationId } : {}),
+      request,
+      ...(response ? { response } : {}),
+      ...(error ? { error } : {}),
+      durationMs: Math.round(performance.now() - started),
+      curl: toCurl(request),
+    };
+    this.opts.onExchange?.(ex);
+    return ex;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * What the suite records of every request it sends: enough to show a person the request
+ * (as a curl command), the answer, and to re-judge the answer against the spec.
+ * Tokens never appear here: they are replaced by the name of their environment variable.
+ */
+import type { OperationId } from '../../spec/index.js';
+
+export interface RecordedRequest {
+  method: string;
+  /** Full URL as sent. */
+  url: string;
+  /** Path relative to the base URL (e.g. /fine_tuning/jobs), without the query string. */
+  path: string;
+  /** Headers as sent, tokens redacted (`Bearer $VAERO_TOKEN`). */
+  headers: Record<string, string>;
+  /** The body as text (JSON or raw), when it was text. */
+  body?: string;
+  /** A multipart body: its fields, and files by name and filename. */
+  multipart?: { fields: Record<string, string>; files: { field: string; filename: string; contentType: string; bytes: number }[] };
+}
+
+export interface RecordedResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The body as text (cut at 64 KiB), tokens redacted. */
+  body: string;
+  /** The body parsed as JSON, when it is JSON. */
+  json?: unknown;
+}
+
+export interface Exchange {
+  /** 1-based sequence number within the run. */
+  seq: number;
+  /** The operation the request addresses, when it addresses one the spec declares. */
+  operationId?: OperationId;
+  request: RecordedRequest;
+  response?: RecordedResponse;
+  /** Set when no answer came (connection refused, reset, timeout). */
+  error?: string;
+  durationMs: number;
+  /** The request as a curl command; the token is `$VAERO_TOKEN` (or `$VAERO_TOKEN_B`). */
+  curl: string;
+}

@@ -1,0 +1,116 @@
+/**
+ * The contract suite as a library: `runContractSuite(options)` judges the implementation
+ * at `baseUrl` against spec/openapi.yaml and returns a report rule by rule.
+ * `vaero test` (contract-tests/cli.ts) is a thin command line over it.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { operation, specPath } from '../spec/index.js';
+import { sharedFileIds } from '../fixtures/index.js';
+import { checks } from './checks/index.js';
+import { HttpClient, Unreachable, type FetchLike } from './http/client.js';
+import type { Profile, Report } from './report.js';
+import { runChecks, type Progress } from './runner.js';
+
+export interface ContractSuiteOptions {
+  /** The URL under which /fine_tuning/jobs lives, e.g. http://127.0.0.1:8080/v1. */
+  baseUrl: string;
+  /** Organization A's API key. */
+  token: string;
+  /** A second organization's key: enables the isolation checks. */
+  tokenB?: string;
+  /** core: what a stateless mock can meet; full: a stateful implementation (default full). */
+  profile?: Profile;
+  /** Seed of the generated cases (default: random, printed in the report). */
+  seed?: number;
+  /** Cap on requests sent (cleanup of what the run created may go a little over). Default 5000. */
+  maxRequests?: number;
+  /** How long a check waits for a job to finish before it reports itself skipped. Default 30000 ms. */
+  jobTimeoutMs?: number;
+  /** Generated cases per property (default 8). */
+  numRuns?: number;
+  onProgress?: (p: Progress) => void;
+  /** Injectable fetch (tests). */
+  fetch?: FetchLike;
+  /** Per-request timeout (default 30000 ms). */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULTS = {
+  profile: 'full' as Profile,
+  maxRequests: 5000,
+  // The stub's default pace takes a job from created to succeeded in about ten seconds.
+  jobTimeoutMs: 30_000,
+  numRuns: 8,
+};
+
+const toolVersion = (JSON.parse(readFileSync(join(dirname(specPath), '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+export { Unreachable } from './http/client.js';
+export type * from './report.js';
+export type { Progress } from './runner.js';
+export { checks, allChecks } from './checks/index.js';
+
+export async function runContractSuite(options: ContractSuiteOptions): Promise<Report> {
+  const profile = options.profile ?? DEFAULTS.profile;
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const client = new HttpClient({
+    baseUrl: options.baseUrl,
+    token: options.token,
+    ...(options.tokenB ? { tokenB: options.tokenB } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    maxRequests: options.maxRequests ?? DEFAULTS.maxRequests,
+    timeoutMs: options.requestTimeoutMs ?? 30_000,
+  });
+
+  // One request first: an unreachable server is a usage problem (exit 2), not a finding.
+  const list = operation('listFineTuningJobs');
+  try {
+    await client.send({ method: list.method, path: list.path, query: { limit: '1' }, exempt: true });
+  } catch (err) {
+    if (err instanceof Unreachable) throw err;
+    throw new Unreachable(options.baseUrl, (err as Error).message);
+  }
+  client.used = 0;
+
+  return runChecks(
+    checks,
+    client,
+    {
+      profile,
+      seed,
+      jobTimeoutMs: options.jobTimeoutMs ?? DEFAULTS.jobTimeoutMs,
+      numRuns: options.numRuns ?? DEFAULTS.numRuns,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      toolVersion,
+      // A stateless mock trains on the shared samples; a stateful run uploads its own.
+      initialFileIds: profile === 'core' ? [...sharedFileIds] : [],
+    },
+    async (ctx) => {
+      const done: Report['cleanup'] = { cancelledJobs: [], deletedFiles: [], problems: [] };
+      if (profile === 'core') return done;
+      for (const id of ctx.state.createdJobs) {
+        try {
+          const ex = await client.send({ method: 'post', path: operation('cancelFineTuningJob').path.replace(/\{[^}]+\}/, encodeURIComponent(id)), exempt: true });
+          // 200: cancelled (or already); 400: already finished; both leave nothing running.
+          if (ex.response?.status === 200) done.cancelledJobs.push(id);
+          else if (ex.response?.status !== 400) done.problems.push(`cancel ${id}: ${ex.response?.status ?? ex.error}`);
+        } catch (err) {
+          done.problems.push(`cancel ${id}: ${(err as Error).message}`);
+        }
+      }
+      for (const id of ctx.state.createdFiles) {
+        try {
+          const ex = await client.send({ method: 'delete', path: operation('deleteFile').path.replace(/\{[^}]+\}/, encodeURIComponent(id)), exempt: true });
+          if (ex.response?.status === 200) done.deletedFiles.push(id);
+          else done.problems.push(`delete ${id}: ${ex.response?.status ?? ex.error}`);
+        } catch (err) {
+          done.problems.push(`delete ${id}: ${(err as Error).message}`);
+        }
+      }
+      return done;
+    },
+  );
+}

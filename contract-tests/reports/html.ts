@@ -1,0 +1,87 @@
+/**
+ * A single self-contained HTML page (no scripts, styles inline, nothing fetched): the
+ * summary at the top, failed checks first, each failure expandable (<details>) to the
+ * request as a curl command (token as $VAERO_TOKEN), the response, and the rule with
+ * its source in the spec; then every rule of the spec with its verdict.
+ */
+import type { CheckResult, Failure, Report, RuleResult } from '../report.js';
+
+const esc = (s: unknown): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const json = (v: unknown): string => esc(JSON.stringify(v, null, 2) ?? 'undefined');
+
+const ORDER: Record<CheckResult['status'], number> = { failed: 0, warned: 1, skipped: 2, passed: 3 };
+
+function failureHtml(f: Failure, rule: RuleResult | undefined): string {
+  const ex = f.exchange;
+  const res = ex?.response;
+  return `<details class="failure" data-rule="${esc(f.ruleId)}">
+  <summary><span class="badge ${f.severity === 'error' ? 'failed' : 'warned'}">${esc(f.ruleId)}</span> ${esc(f.message)}${f.occurrences > 1 ? ` <span class="muted">(×${f.occurrences})</span>` : ''}</summary>
+  <div class="body">
+    ${rule ? `<p class="rule">Rule <code>${esc(rule.id)}</code>, ${esc(rule.source)}, severity ${esc(rule.severity)}, stated at <code>${esc(rule.location)}</code> in spec/openapi.yaml: ${esc(rule.why)}</p>` : ''}
+    <div class="cols">
+      <div><h4>Declared</h4><pre>${json(f.declared)}</pre></div>
+      <div><h4>Received</h4><pre>${json(f.received)}</pre></div>
+    </div>
+    ${f.replay ? `<p>Replay with <code>--seed ${esc(f.replay.seed)}</code>${f.replay.path ? ` (fast-check path <code>${esc(f.replay.path)}</code>)` : ''}; smallest failing case:</p><pre>${json(f.replay.counterexample)}</pre>` : ''}
+    ${
+      ex
+        ? `<h4>Request</h4><pre class="curl">${esc(ex.curl)}</pre>
+    <h4>Response</h4><pre class="response">${res ? esc(`HTTP ${res.status}\n${Object.entries(res.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${res.body}`) : esc(`no response: ${ex.error}`)}</pre>`
+        : ''
+    }
+  </div>
+</details>`;
+}
+
+function checkHtml(c: CheckResult, rules: Map<string, RuleResult>): string {
+  const rule = rules.get(c.ruleId);
+  const detail = c.status === 'skipped' ? `<p class="muted">Skipped: ${esc(c.skipReason ?? '')}</p>` : '';
+  return `<details class="check" data-check-id="${esc(c.id)}" data-status="${c.status}">
+  <summary><span class="badge ${c.status}">${c.status}</span> <strong>${esc(c.id)}</strong> — ${esc(c.title)} <span class="muted">rule ${esc(c.ruleId)}${rule ? ` (${esc(rule.source)})` : ''} · ${c.assertions} assertions · ${c.requests} requests</span></summary>
+  <div class="body">${detail}${c.failures.map((f) => failureHtml(f, rules.get(f.ruleId))).join('\n')}</div>
+</details>`;
+}
+
+export function toHtml(report: Report): string {
+  const rules = new Map(report.rules.map((r) => [r.id, r]));
+  const checks = [...report.checks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const s = report.summary;
+  const verdict = report.outcome === 'conform' ? 'Conforms' : 'Does not conform';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>vaero contract report: ${esc(verdict)} — ${esc(report.baseUrl)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1rem 1.5rem;color:#1b1f24}
+h1{font-size:1.4rem;margin:.2rem 0} h2{font-size:1.1rem;margin-top:1.6rem} h4{margin:.6rem 0 .2rem}
+.summary{border:2px solid;border-radius:8px;padding:.8rem 1rem} .summary.conform{border-color:#1a7f37;background:#eefbf0} .summary.nonconform{border-color:#cf222e;background:#fff0f0}
+.counts span{margin-right:1.2rem} .muted{color:#57606a;font-weight:normal}
+.badge{display:inline-block;border-radius:4px;padding:0 .4rem;font-size:.8rem;color:#fff;font-family:ui-monospace,monospace}
+.badge.failed{background:#cf222e}.badge.warned{background:#9a6700}.badge.skipped{background:#6e7781}.badge.passed{background:#1a7f37}.badge.not-checked{background:#afb8c1}
+details{border:1px solid #d0d7de;border-radius:6px;margin:.35rem 0;padding:.3rem .6rem} details.failure{margin-left:1rem}
+summary{cursor:pointer} .body{padding:.3rem 0}
+pre{background:#f6f8fa;border-radius:6px;padding:.5rem;overflow:auto;white-space:pre-wrap;word-break:break-all;max-height:28rem}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}
+table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #d0d7de;padding:.25rem .4rem;text-align:left;vertical-align:top}
+</style></head>
+<body>
+<section class="summary ${report.outcome}" id="summary">
+  <h1>${esc(verdict)}: ${esc(report.baseUrl)}</h1>
+  <p>Profile <strong>${esc(report.profile)}</strong> · seed <code>${esc(report.seed)}</code> (replay with <code>--seed ${esc(report.seed)}</code>) · ${report.requests.sent} requests · ${(report.durationMs / 1000).toFixed(1)} s · ${esc(report.spec.title)} ${esc(report.spec.version)} · ${esc(report.startedAt)}</p>
+  <p class="counts"><span>Checks: <strong class="n-failed">${s.checks.failed}</strong> failed</span><span><strong>${s.checks.warned}</strong> warned</span><span><strong>${s.checks.skipped}</strong> skipped</span><span><strong class="n-passed">${s.checks.passed}</strong> passed</span></p>
+  <p class="counts"><span>Rules: <strong>${s.rules.failed}</strong> broken</span><span><strong>${s.rules.warned}</strong> warned</span><span><strong>${s.rules.passed}</strong> held</span><span><strong>${s.rules.skipped}</strong> skipped</span><span><strong>${s.rules['not-checked']}</strong> not checked</span></p>
+  ${s.brokenRules.length ? `<p>Broken rules: ${s.brokenRules.map((r) => `<code>${esc(r)}</code>`).join(', ')}</p>` : ''}
+  ${report.cleanup.problems.length ? `<p>Cleanup problems: ${esc(report.cleanup.problems.join('; '))}</p>` : ''}
+</section>
+<h2>Checks (failures first)</h2>
+<div id="checks">
+${checks.map((c) => checkHtml(c, rules)).join('\n')}
+</div>
+<h2>Rules of the spec</h2>
+<table id="rules"><thead><tr><th>Rule</th><th>Verdict</th><th>Source</th><th>Severity</th><th>Why</th><th>Checks</th></tr></thead><tbody>
+${report.rules.map((r) => `<tr data-rule-id="${esc(r.id)}"><td><code>${esc(r.id)}</code><br><span class="muted">${esc(r.location)}</span></td><td><span class="badge ${r.status}">${r.status}</span></td><td>${esc(r.source)}</td><td>${esc(r.severity)}</td><td>${esc(r.why)}</td><td>${r.checks.map(esc).join(', ')}</td></tr>`).join('\n')}
+</tbody></table>
+</body></html>
+`;
+}

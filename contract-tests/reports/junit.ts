@@ -1,0 +1,58 @@
+/**
+ * JUnit XML, as CI systems read it: one testsuite per run, one testcase per check
+ * (classname = the rule it verifies), a <failure> per broken rule with the curl command
+ * and the response, <skipped> with the reason.
+ */
+import { create } from 'xmlbuilder2';
+import type { Failure, Report } from '../report.js';
+
+function failureText(f: Failure): string {
+  const lines = [`rule: ${f.ruleId} (${f.severity})`, f.message];
+  if (f.declared !== undefined) lines.push(`declared: ${JSON.stringify(f.declared)}`);
+  if (f.received !== undefined) lines.push(`received: ${JSON.stringify(f.received)?.slice(0, 2000)}`);
+  if (f.occurrences > 1) lines.push(`seen ${f.occurrences} times`);
+  if (f.replay) lines.push(`replay: --seed ${f.replay.seed}${f.replay.path ? ` (fast-check path ${f.replay.path})` : ''}`);
+  if (f.exchange) {
+    lines.push('', 'request:', f.exchange.curl);
+    const r = f.exchange.response;
+    lines.push('', r ? `response: ${r.status}\n${Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${r.body.slice(0, 4000)}` : `no response: ${f.exchange.error}`);
+  }
+  return lines.join('\n');
+}
+
+export function toJUnit(report: Report): string {
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const failed = report.checks.filter((c) => c.status === 'failed').length;
+  const skipped = report.checks.filter((c) => c.status === 'skipped').length;
+  const suites = doc.ele('testsuites', { name: 'vaero-contract', tests: report.checks.length, failures: failed, errors: 0, skipped, time: (report.durationMs / 1000).toFixed(3) });
+  const suite = suites.ele('testsuite', {
+    name: `vaero contract (${report.profile}) ${report.baseUrl}`,
+    tests: report.checks.length,
+    failures: failed,
+    errors: 0,
+    skipped,
+    time: (report.durationMs / 1000).toFixed(3),
+    timestamp: report.startedAt,
+  });
+  const props = suite.ele('properties');
+  for (const [name, value] of [
+    ['baseUrl', report.baseUrl],
+    ['profile', report.profile],
+    ['seed', String(report.seed)],
+    ['requests', String(report.requests.sent)],
+    ['spec', `${report.spec.title} ${report.spec.version}`],
+  ]) props.ele('property', { name, value });
+  const rulesById = new Map(report.rules.map((r) => [r.id, r]));
+  for (const c of report.checks) {
+    const rule = rulesById.get(c.ruleId);
+    const tc = suite.ele('testcase', { name: `${c.id}: ${c.title}`, classname: `${c.ruleId}`, time: (c.durationMs / 1000).toFixed(3) });
+    if (c.status === 'skipped') tc.ele('skipped', { message: c.skipReason ?? 'skipped' });
+    for (const f of c.failures.filter((x) => x.severity === 'error' && c.status === 'failed')) {
+      tc.ele('failure', { message: `${f.ruleId}: ${f.message}`.slice(0, 500), type: f.ruleId }).txt(failureText(f));
+    }
+    const warnings = c.failures.filter((x) => x.severity === 'warn');
+    const out = [rule ? `rule ${rule.id} (${rule.source}, ${rule.severity}) at ${rule.location}: ${rule.why}` : '', ...warnings.map((w) => `WARNING ${failureText(w)}`)].filter(Boolean);
+    if (out.length) tc.ele('system-out').txt(out.join('\n\n'));
+  }
+  return doc.end({ prettyPrint: true });
+}

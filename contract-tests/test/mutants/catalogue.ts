@@ -1,0 +1,235 @@
+/**
+ * The catalogue of deliberately broken implementations: each is the real stub with ONE
+ * fault, and names the rule the contract suite must report broken.
+ */
+import { baseModels, createDefaults, errorBody, operation, violation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
+import type { StubService } from '../../../mock/stub/index.js';
+import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
+
+const createPath = operation('createFineTuningJob').path;
+const isCreate = (r: FrontRequest) => r.method === 'POST' && r.path === createPath;
+const isJob = (v: unknown): v is FineTuningJob => (v as { object?: unknown } | null)?.object === 'fine_tuning.job';
+
+/** Apply a change to every job in an answer (a job, or a list of jobs). */
+function patchJobs(res: FrontResponse, change: (job: Record<string, unknown>) => Record<string, unknown>): FrontResponse {
+  const body = json(res);
+  if (isJob(body)) return withJson(res, change({ ...body }));
+  const list = body as FineTuningJobList | undefined;
+  if (list && Array.isArray(list.data) && list.data.some(isJob)) return withJson(res, { ...list, data: list.data.map((j) => change({ ...j })) });
+  return res;
+}
+
+function jsonAnswer(status: number, value: unknown): FrontResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(value)) };
+}
+
+const codePoints = (s: string) => [...s].length;
+
+/** Wrap one method of the service, keeping the others as they are. */
+function wrap<K extends keyof StubService>(name: K, replace: (original: StubService[K], s: StubService) => StubService[K]): (s: StubService) => StubService {
+  return (s) => {
+    const wrapped = Object.create(s) as StubService;
+    const original = ((...args: unknown[]) => (s[name] as unknown as (...a: unknown[]) => unknown).apply(s, args)) as unknown as StubService[K];
+    (wrapped as unknown as Record<string, unknown>)[name] = replace(original, s);
+    return wrapped;
+  };
+}
+
+export const mutants: Mutant[] = [
+  {
+    name: 'accepts-17-character-suffix',
+    fault: 'A suffix of 17 characters is cut to 16 and accepted instead of rejected.',
+    breaks: 'create.suffix',
+    request: (r) => {
+      const body = isCreate(r) ? (json(r) as Record<string, unknown> | undefined) : undefined;
+      if (typeof body?.suffix === 'string' && codePoints(body.suffix) === 17) return withJson(r, { ...body, suffix: [...body.suffix].slice(0, 16).join('') });
+      return r;
+    },
+  },
+  {
+    name: 'counts-suffix-in-utf16-units',
+    fault: 'The suffix limit counts UTF-16 code units, so 16 emoji (32 units) are rejected.',
+    breaks: 'create.suffix',
+    request: (r) => {
+      const body = isCreate(r) ? (json(r) as Record<string, unknown> | undefined) : undefined;
+      if (typeof body?.suffix === 'string' && body.suffix.length > 16 && codePoints(body.suffix) <= 16) {
+        return jsonAnswer(400, errorBody(violation(400, 'create.suffix', 'invalid_value', 'suffix must be at most 16 characters', 'suffix')));
+      }
+      return r;
+    },
+  },
+  {
+    name: 'forgets-the-base-model-default',
+    fault: 'A create without base_model gets the first option instead of the default.',
+    breaks: 'job.defaults',
+    request: (r) => {
+      const body = isCreate(r) ? json(r) : undefined;
+      if (body && typeof body === 'object' && !Array.isArray(body) && !('base_model' in body)) {
+        return withJson(r, { ...body, base_model: baseModels.find((m) => m !== createDefaults.base_model) });
+      }
+      return r;
+    },
+  },
+  {
+    name: 'create-answers-201',
+    fault: 'A created job is answered 201 instead of 200.',
+    breaks: 'job.create-status',
+    response: (r, res) => (isCreate(r) && res.status === 200 ? { ...res, status: 201 } : res),
+  },
+  {
+    name: 'skips-auth',
+    fault: 'Requests without valid Bearer credentials are served as an anonymous organization.',
+    breaks: 'auth.bearer',
+    request: (r) => (/^bearer\s+\S+/i.test(r.headers.authorization ?? '') ? r : { ...r, headers: { ...r.headers, authorization: 'Bearer anonymous' } }),
+  },
+  {
+    name: 'created-at-in-milliseconds',
+    fault: 'created_at is answered in milliseconds.',
+    breaks: 'job.created_at',
+    response: (_r, res) => patchJobs(res, (j) => ({ ...j, created_at: (j.created_at as number) * 1000 })),
+  },
+  {
+    name: 'leaks-jobs-across-organizations',
+    fault: "Retrieving another organization's job by id returns it.",
+    breaks: 'tenancy.isolation',
+    wrapService: (() => {
+      const owner = new Map<string, string>();
+      return (s: StubService) =>
+        wrap('retrieveJob', (orig) => (org, id) => {
+          const mine = orig(org, id);
+          return mine.ok || !owner.has(id) ? mine : orig(owner.get(id)!, id);
+        })(
+          wrap('createJob', (orig) => (org, input, options) => {
+            const made = orig(org, input, options);
+            if (made.ok) owner.set(made.value.id, org);
+            return made;
+          })(s),
+        );
+    })(),
+  },
+  {
+    name: 'malformed-json-answered-500',
+    fault: 'A JSON body that does not parse is answered 500 instead of 400.',
+    breaks: 'request.malformed-json',
+    response: (r, res) => {
+      if (res.status !== 400 || !/json/.test(r.headers['content-type'] ?? '')) return res;
+      try {
+        JSON.parse(r.body.toString('utf8'));
+        return res;
+      } catch {
+        return jsonAnswer(500, errorBody(violation(500, 'request.no-5xx-on-bad-input', 'internal_error', 'Unexpected token')));
+      }
+    },
+  },
+  {
+    name: 'drops-fine-tuned-model',
+    fault: 'Jobs are answered without the fine_tuned_model field while it is null.',
+    breaks: 'job.fine_tuned_model',
+    response: (_r, res) =>
+      patchJobs(res, (j) => {
+        if (j.fine_tuned_model === null) delete j.fine_tuned_model;
+        return j;
+      }),
+  },
+  {
+    name: 'renames-object',
+    fault: 'The job\'s "object" field is called "type".',
+    breaks: 'job.object',
+    response: (_r, res) =>
+      patchJobs(res, ({ object, ...rest }) => ({ type: object, ...rest })),
+  },
+  {
+    name: 'accepts-text-plain',
+    fault: 'A create body sent as text/plain is read as JSON instead of answered 415.',
+    breaks: 'request.content-type',
+    request: (r) => (isCreate(r) && /^text\/plain/.test(r.headers['content-type'] ?? '') ? { ...r, headers: { ...r.headers, 'content-type': 'application/json' } } : r),
+  },
+  {
+    name: 'ignores-unknown-fields',
+    fault: 'Unknown fields of a create body are dropped silently instead of answered 400.',
+    breaks: 'create.body',
+    request: (r) => {
+      const body = isCreate(r) ? json(r) : undefined;
+      const known = Object.keys(operation('createFineTuningJob').requestSchema?.properties ?? {});
+      if (!body || typeof body !== 'object' || Array.isArray(body)) return r;
+      return withJson(r, Object.fromEntries(Object.entries(body).filter(([k]) => known.includes(k))));
+    },
+  },
+  {
+    name: 'foreign-job-answered-403',
+    fault: "Another organization's job id is answered 403 instead of 404 (it reveals that the job exists).",
+    breaks: 'tenancy.isolation',
+    ...(() => {
+      const everyJob = new Set<string>();
+      return {
+        response: (r: FrontRequest, res: FrontResponse) => {
+          const body = json(res);
+          if (isJob(body)) everyJob.add(body.id);
+          const id = /^\/fine_tuning\/jobs\/([^/]+)/.exec(r.path)?.[1];
+          if (res.status === 404 && id && everyJob.has(decodeURIComponent(id))) return jsonAnswer(403, errorBody(violation(403, 'tenancy.isolation', 'forbidden', 'This job belongs to another organization')));
+          return res;
+        },
+      };
+    })(),
+  },
+  {
+    name: 'cancels-finished-job-with-200',
+    fault: 'Cancelling a succeeded job answers 200 with the job instead of 400.',
+    breaks: 'job.cancel',
+    wrapService: wrap('cancelJob', (orig, s) => (org, id) => {
+      const r = orig(org, id);
+      return !r.ok && r.error.status === 400 ? s.retrieveJob(org, id) : r;
+    }),
+  },
+  {
+    name: 'list-repeats-the-cursor-item',
+    fault: 'A page asked with after=X starts with X again (an inclusive cursor).',
+    breaks: 'list.order-and-cursor',
+    wrapService: wrap('listJobs', (orig, s) => (org, page) => {
+      const r = orig(org, page);
+      if (!r.ok || !page.after) return r;
+      const cursor = s.retrieveJob(org, page.after);
+      if (!cursor.ok) return r;
+      return { ok: true, value: { ...r.value, data: [cursor.value, ...r.value.data].slice(0, page.limit) } };
+    }),
+  },
+  {
+    name: 'model-name-ignores-suffix',
+    fault: 'A succeeded job is named ftm-{uuid} even when a suffix was asked for.',
+    breaks: 'job.fine_tuned_model.suffix',
+    response: (_r, res) =>
+      patchJobs(res, (j) => (typeof j.fine_tuned_model === 'string' ? { ...j, fine_tuned_model: j.fine_tuned_model.replace(/^ftm-.+-([0-9a-f-]{36})$/, 'ftm-$1') } : j)),
+  },
+  {
+    name: 'delete-keeps-the-file',
+    fault: 'Deleting a file answers deleted: true but keeps it.',
+    breaks: 'files.delete',
+    wrapService: wrap('deleteFile', (orig, s) => (org, id) => {
+      const f = s.retrieveFile(org, id);
+      if (!f.ok) return orig(org, id);
+      return { ok: true, value: { id, object: 'file', deleted: true } };
+    }),
+  },
+  {
+    name: 'json-answered-as-text',
+    fault: 'JSON answers carry Content-Type text/plain.',
+    breaks: 'response.content-type',
+    response: (_r, res) => (/application\/json/.test(res.headers['content-type'] ?? '') ? { ...res, headers: { ...res.headers, 'content-type': 'text/plain; charset=utf-8' } } : res),
+  },
+  {
+    name: 'empty-training-files-accepted',
+    fault: 'An empty training_files list is filled with the shared sample instead of rejected.',
+    breaks: 'create.training_files',
+    request: (r) => {
+      const body = isCreate(r) ? (json(r) as Record<string, unknown> | undefined) : undefined;
+      if (Array.isArray(body?.training_files) && body.training_files.length === 0) return withJson(r, { ...body, training_files: ['file-abc123'] });
+      return r;
+    },
+  },
+  {
+    name: 'job-never-finishes-cancelled',
+    fault: 'A cancelled job is answered without finished_at.',
+    breaks: 'job.cancel',
+    response: (_r, res) => patchJobs(res, (j) => (j.status === 'cancelled' ? { ...j, finished_at: null } : j)),
+  },
+];

@@ -1,0 +1,120 @@
+/**
+ * A mutant: the REAL stub (startStub) with exactly one fault injected, either by
+ * wrapping one method of its service (passed to the stub as `service`), or by a thin
+ * front on 127.0.0.1:0 that rewrites one kind of request or patches one kind of answer
+ * and forwards everything else to the stub untouched. Nothing here re-implements the API.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basePath } from '../../../spec/index.js';
+import { createService, startStub, type StubService } from '../../../mock/stub/index.js';
+
+export interface FrontRequest {
+  method: string;
+  /** Path relative to the base URL (/fine_tuning/jobs...), without the query. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface FrontResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface Mutant {
+  name: string;
+  /** What is broken, in one sentence. */
+  fault: string;
+  /** The x-vaero-rule the suite must name as broken. */
+  breaks: string;
+  wrapService?: (s: StubService) => StubService;
+  /** Rewrite the request, or answer it in the stub's place. */
+  request?: (r: FrontRequest) => FrontRequest | FrontResponse;
+  /** Patch the stub's answer. */
+  response?: (r: FrontRequest, res: FrontResponse) => FrontResponse;
+}
+
+export interface RunningTarget {
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Lifecycle pace of the stubs under test: a job succeeds in well under a second. */
+export const TEST_SPEED = 50;
+
+const HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'content-encoding']);
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function json(res: FrontResponse | FrontRequest): unknown {
+  try {
+    return JSON.parse(res.body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export function withJson<T extends FrontResponse | FrontRequest>(r: T, value: unknown): T {
+  return { ...r, body: Buffer.from(JSON.stringify(value)) };
+}
+
+export function isResponse(x: FrontRequest | FrontResponse): x is FrontResponse {
+  return 'status' in x;
+}
+
+/** Start the real stub, with the mutant's fault, on 127.0.0.1:0. */
+export async function startMutant(m: Mutant): Promise<RunningTarget> {
+  const service = createService({ speed: TEST_SPEED });
+  const stub = await startStub({ port: 0, host: '127.0.0.1', log: false, service: m.wrapService ? m.wrapService(service) : service });
+  if (!m.request && !m.response) return stub;
+  const origin = new URL(stub.baseUrl).origin;
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', origin);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !HOP.has(k)) headers[k] = v;
+      let fr: FrontRequest = { method: req.method ?? 'GET', path: url.pathname.slice(basePath.length), query: url.searchParams, headers, body: await readBody(req) };
+      let answer: FrontResponse;
+      const rewritten = m.request ? m.request(fr) : fr;
+      if (isResponse(rewritten)) answer = rewritten;
+      else {
+        fr = rewritten;
+        const qs = fr.query.toString();
+        const r = await fetch(`${origin}${basePath}${fr.path}${qs ? `?${qs}` : ''}`, {
+          method: fr.method,
+          headers: fr.headers,
+          ...(fr.body.length ? { body: new Uint8Array(fr.body) } : {}),
+          redirect: 'manual',
+        });
+        const h: Record<string, string> = {};
+        r.headers.forEach((v, k) => {
+          if (!HOP.has(k)) h[k] = v;
+        });
+        answer = { status: r.status, headers: h, body: Buffer.from(await r.arrayBuffer()) };
+        if (m.response) answer = m.response(fr, answer);
+      }
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+      res.end(answer.body);
+    })().catch((err: unknown) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`mutant front: ${String(err)}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}${basePath}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stub.close();
+    },
+  };
+}
