@@ -1,6 +1,5 @@
 /** `vaero stub`: start the stateful stub (flags, or VAERO_* environment variables). */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startStub } from './server.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -49,6 +48,8 @@ export function registerStubCommand(program: Command): void {
     .action(async (flags: StubFlags) => {
       let stub;
       try {
+        // Loaded here, not at registration: other subcommands should not pay for the stub's start-up.
+        const { startStub } = await import('./server.js');
         stub = await startStub({
           port: flags.port,
           host: flags.host,
