@@ -49,12 +49,22 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/**
+ * Runs Prism's CLI in the child with a watchdog: the child has an IPC channel to us,
+ * and when it closes (we exited, even by SIGKILL, which runs no exit handler) the
+ * child exits too. argv is set as if `node <prism bin> <args>` had been run.
+ */
+const WATCHDOG = `process.on('disconnect', () => process.exit(0)); require(process.argv[1]);`;
+
 export function startPrismProcess(options: PrismProcessOptions = {}): Promise<PrismProcess> {
-  const child = spawn(process.execPath, [prismBin(), 'mock', specPath, '--host', '127.0.0.1', '--port', '0', '--verboseLevel', 'info'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const args = [prismBin(), 'mock', specPath, '--host', '127.0.0.1', '--port', '0', '--verboseLevel', 'info'];
+  const child = spawn(process.execPath, ['-e', WATCHDOG, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
   running.add(child);
+  // The channel is only a lifeline: it must not keep this process alive.
+  (child.channel as { unref(): void } | null | undefined)?.unref();
   const exited = new Promise<void>((resolve) => child.once('exit', () => (running.delete(child), resolve())));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -86,7 +96,7 @@ export function startPrismProcess(options: PrismProcessOptions = {}): Promise<Pr
         resolve({ url: (m[1] as string).replace(/\/$/, ''), pid: child.pid as number, stop });
       }
     };
-    for (const stream of [child.stdout, child.stderr]) {
+    for (const stream of [child.stdout!, child.stderr!]) {
       let buffered = '';
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => {
