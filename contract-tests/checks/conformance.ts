@@ -5,7 +5,7 @@
  * Like Schemathesis' status_code_conformance, content_type_conformance and
  * response_schema_conformance, plus not_a_server_error.
  */
-import { operation, validateResponse } from '../../spec/index.js';
+import { operation, rules, validateResponse } from '../../spec/index.js';
 import type { Exchange } from '../http/exchange.js';
 import type { Check, FailureInput } from './types.js';
 
@@ -14,11 +14,16 @@ export const CONTENT_TYPE_CONFORMANCE = 'content-type-conformance';
 export const SCHEMA_CONFORMANCE = 'response-schema-conformance';
 export const NOT_A_SERVER_ERROR = 'not-a-server-error';
 
+/** The rules stated on response schemas (job fields, list and error shapes): schema conformance verifies them. */
+const responseSchemaRules = [...rules.values()]
+  .filter((r) => (r.location.startsWith('#/components/schemas/') && !/Request\//.test(r.location)) || r.location.startsWith('#/components/responses/'))
+  .map((r) => r.id);
+
 /** The four checks as report entries; they run on every exchange, not on their own. */
 export const conformanceChecks: Check[] = [
   { id: STATUS_CONFORMANCE, title: 'Every answer has a status its operation declares', ruleId: 'response.status-declared', profiles: ['core', 'full'], run: async () => {} },
   { id: CONTENT_TYPE_CONFORMANCE, title: 'Every answer is in the media type declared for its status', ruleId: 'response.content-type', profiles: ['core', 'full'], run: async () => {} },
-  { id: SCHEMA_CONFORMANCE, title: 'Every answer validates against the schema declared for its status', ruleId: 'response.schema', profiles: ['core', 'full'], run: async () => {} },
+  { id: SCHEMA_CONFORMANCE, title: 'Every answer validates against the schema declared for its status', ruleId: 'response.schema', alsoVerifies: responseSchemaRules, profiles: ['core', 'full'], run: async () => {} },
   { id: NOT_A_SERVER_ERROR, title: 'No request of the suite is answered with a 5xx or not at all', ruleId: 'request.no-5xx-on-bad-input', profiles: ['core', 'full'], run: async () => {} },
 ];
 

@@ -3,10 +3,16 @@
  * 200, every invalid one gets exactly its labelled status and param. `core` sends the
  * schema layer (what a stateless mock can decide); `full` sends the semantic layer too.
  */
+import { rules } from '../../spec/index.js';
 import { requestFixtures, sharedFileIds, type RequestFixture } from '../../fixtures/index.js';
 import { expectAccepted, expectRejected } from './expectations.js';
 import { fixtureRequest, namesSharedFile, type Substitutions } from './fixture-requests.js';
 import type { Check, CheckContext } from './types.js';
+
+/** The rules the fixtures of one kind are labelled with. */
+function labelledRules(valid: boolean): string[] {
+  return [...new Set(requestFixtures.filter((f) => f.valid === valid && f.expect.ruleId && rules.has(f.expect.ruleId)).map((f) => f.expect.ruleId!))];
+}
 
 function substitutions(ctx: CheckContext): Substitutions {
   const ids = new Map<string, string>();
@@ -35,7 +41,7 @@ export const validFixturesAccepted: Check = {
   id: 'valid-fixtures-accepted',
   title: 'Every valid fixture is accepted with 200 and a valid answer',
   ruleId: 'job.create-status',
-  alsoVerifies: ['create.suffix', 'create.base_model', 'create.style_model', 'create.training_files', 'auth.bearer', 'request.body-size'],
+  alsoVerifies: [...new Set(['create.suffix', 'create.base_model', 'create.style_model', 'create.training_files', 'auth.bearer', ...labelledRules(true)])],
   profiles: ['core', 'full'],
   async run(ctx) {
     if (ctx.profile === 'full' && !ctx.state.fileIds.length) return ctx.skip('no training file could be uploaded (see upload-training-file)');
@@ -59,7 +65,7 @@ export const invalidFixturesRejected: Check = {
   id: 'invalid-fixtures-rejected',
   title: 'Every invalid fixture gets its labelled 4xx and param',
   ruleId: 'request.no-5xx-on-bad-input',
-  alsoVerifies: ['create.suffix', 'create.base_model', 'create.style_model', 'create.training_files', 'create.body', 'request.malformed-json', 'request.content-type', 'request.body-size', 'request.check-order', 'auth.bearer', 'list.limit', 'list.after'],
+  alsoVerifies: ['request.check-order', ...labelledRules(false)],
   profiles: ['core', 'full'],
   async run(ctx) {
     const subs = substitutions(ctx);

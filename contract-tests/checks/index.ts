@@ -12,6 +12,7 @@ import {
   paginationNeitherSkipsNorRepeats,
   retrievedJobIsStable,
 } from './jobs.js';
+import { everyOperationAnswers, unknownRouteIs404 } from './routes.js';
 import type { Check } from './types.js';
 
 export const checks: readonly Check[] = [
@@ -23,11 +24,13 @@ export const checks: readonly Check[] = [
   paginationNeitherSkipsNorRepeats,
   jobSucceedsWithModelName,
   cancelSemantics,
+  everyOperationAnswers,
   validFixturesAccepted,
   invalidFixturesRejected,
   generatedValidBodies,
   generatedInvalidBodies,
   authRequired,
+  unknownRouteIs404,
   organizationsAreIsolated,
   deletedFileIsGone,
 ];

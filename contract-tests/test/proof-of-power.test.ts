@@ -1,0 +1,102 @@
+/**
+ * Proof of power: the suite passes the correct stub (full) and the Prism mock (core),
+ * and reports every mutant of the catalogue (the real stub with one fault) as failing,
+ * naming the rule the mutant breaks. Prints the kill rate.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrismMock, type PrismMock } from '../../mock/prism/index.js';
+import { startStub } from '../../mock/stub/index.js';
+import { lifecycle, rules } from '../../spec/index.js';
+import { runContractSuite, type Report } from '../index.js';
+import { mutants } from './mutants/catalogue.js';
+import { startMutant, TEST_SPEED } from './mutants/front.js';
+
+const SEED = 20260101;
+const tokens = { token: 'contract-org-a', tokenB: 'contract-org-b' };
+
+function brokenSummary(r: Report): string {
+  return r.checks
+    .flatMap((c) => c.failures.map((f) => `${c.id} ${f.ruleId}: ${f.message}`))
+    .slice(0, 8)
+    .join('\n');
+}
+
+describe('the correct implementations pass', () => {
+  it('the stub conforms in full, every check ran', async () => {
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: TEST_SPEED, log: false });
+    try {
+      const r = await runContractSuite({ baseUrl: stub.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000 });
+      expect(brokenSummary(r)).toBe('');
+      expect(r.outcome).toBe('conform');
+      expect(r.checks.filter((c) => c.status === 'skipped').map((c) => `${c.id}: ${c.skipReason}`)).toEqual([]);
+      // Semantics were really exercised, not vacuously passed.
+      for (const id of ['job-succeeds-with-model-name', 'cancel-semantics', 'organizations-are-isolated', 'pagination-neither-skips-nor-repeats']) {
+        expect(r.checks.find((c) => c.id === id)?.assertions, id).toBeGreaterThan(0);
+      }
+      // Everything the run created was cleaned up.
+      expect(r.cleanup.problems).toEqual([]);
+      expect(r.cleanup.deletedFiles.length).toBeGreaterThanOrEqual(2);
+      const org = stub.service.authenticate(tokens.token);
+      if (!org.ok) throw new Error('the stub refused the token');
+      const files = stub.service.listFiles(org.value, { limit: 100 });
+      expect(files.ok && files.value.data.filter((f) => f.filename.startsWith('vaero-contract'))).toEqual([]);
+      const jobs = stub.service.listJobs(org.value, { limit: 100 });
+      expect(jobs.ok && jobs.value.data.filter((j) => !lifecycle.finished.includes(j.status)).map((j) => j.id)).toEqual([]);
+    } finally {
+      await stub.close();
+    }
+  });
+
+  describe('the Prism mock', () => {
+    let prism: PrismMock;
+    beforeAll(async () => {
+      prism = await startPrismMock({ port: 0 });
+    });
+    afterAll(async () => {
+      await prism?.close();
+    });
+
+    it('conforms in core', async () => {
+      const r = await runContractSuite({ baseUrl: prism.baseUrl, token: tokens.token, profile: 'core', seed: SEED });
+      expect(brokenSummary(r)).toBe('');
+      expect(r.outcome).toBe('conform');
+      expect(r.profile).toBe('core');
+      // core holds no check that needs state.
+      expect(r.checks.map((c) => c.id)).not.toContain('job-succeeds-with-model-name');
+    });
+  });
+});
+
+describe('every mutant is reported failing, naming the rule it breaks', () => {
+  const killed: string[] = [];
+  const survived: string[] = [];
+
+  afterAll(() => {
+    const rate = ((killed.length / mutants.length) * 100).toFixed(0);
+    console.log(`mutant kill rate: ${killed.length}/${mutants.length} (${rate}%)${survived.length ? `; survived: ${survived.join(', ')}` : ''}`);
+  });
+
+  it('the catalogue covers the issue\'s ten faults and names real rules', () => {
+    expect(mutants.length).toBeGreaterThanOrEqual(10);
+    for (const m of mutants) expect(rules.has(m.breaks), `${m.name} breaks ${m.breaks}`).toBe(true);
+    expect(new Set(mutants.map((m) => m.name)).size).toBe(mutants.length);
+  });
+
+  for (const m of mutants) {
+    it(`${m.name}: ${m.fault}`, async () => {
+      const target = await startMutant(m);
+      try {
+        const r = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000 });
+        const named = r.summary.brokenRules.includes(m.breaks);
+        (named ? killed : survived).push(m.name);
+        expect(r.outcome).toBe('nonconform');
+        expect(r.summary.brokenRules).toContain(m.breaks);
+        // The failure that names the rule shows the request that exposed it.
+        const failure = r.checks.flatMap((c) => c.failures).find((f) => f.ruleId === m.breaks);
+        expect(failure?.exchange?.curl ?? failure?.message).toBeTruthy();
+      } finally {
+        await target.close();
+      }
+    });
+  }
+});
