@@ -1,0 +1,72 @@
+/**
+ * Child-process entry for the benchmarks: starts one server on a free loopback port and
+ * prints `READY <baseUrl>`. Each target runs in its own process so the load generator
+ * (in the parent) never competes with it for the event loop.
+ *
+ *   node dist/bench/targets.js node-http|express|stub|prism|prism-front
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { operation } from '../spec/index.js';
+
+const name = process.argv[2];
+
+// A fixed job, taken from the spec's own example, so the baselines answer what the stub answers.
+const fixedJob = JSON.stringify(operation('createFineTuningJob').responses.get(200)?.examples.created);
+
+function ready(server: Server): void {
+  const { port } = server.address() as AddressInfo;
+  console.log(`READY http://127.0.0.1:${port}/v1`);
+}
+
+switch (name) {
+  case 'node-http': {
+    // The floor: read the body, answer the fixed job.
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(fixedJob);
+      });
+    });
+    server.listen(0, '127.0.0.1', () => ready(server));
+    break;
+  }
+  case 'express': {
+    // The bare Express 5 app of issue 3: parse the JSON body, answer the fixed job.
+    const app = express();
+    app.use(express.json());
+    app.post('/v1/fine_tuning/jobs', (_req, res) => {
+      res.type('application/json').send(fixedJob);
+    });
+    const server = app.listen(0, '127.0.0.1', () => ready(server));
+    break;
+  }
+  case 'stub': {
+    const { startStub } = await import('../mock/stub/index.js');
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: 0, log: false });
+    console.log(`READY ${stub.baseUrl}`);
+    break;
+  }
+  case 'prism': {
+    // Prism alone (the pinned CLI): the comparison issue 3 sets its target against.
+    // Prism serves the spec's paths without the /v1 prefix.
+    const { startPrismProcess } = await import('../mock/prism/prism-process.js');
+    const prism = await startPrismProcess();
+    console.log(`READY ${prism.url}`);
+    process.on('SIGTERM', () => void prism.stop().then(() => process.exit(0)));
+    break;
+  }
+  case 'prism-front': {
+    // What `npm run mock` serves: our front (order of checks, envelope) over Prism.
+    const { startPrismMock } = await import('../mock/prism/index.js');
+    const mock = await startPrismMock({ port: 0, host: '127.0.0.1' });
+    console.log(`READY ${mock.baseUrl}`);
+    process.on('SIGTERM', () => void mock.close().then(() => process.exit(0)));
+    break;
+  }
+  default:
+    console.error(`unknown target ${String(name)}: node-http | express | stub | prism | prism-front`);
+    process.exit(2);
+}
