@@ -13,18 +13,23 @@ function quoteHeader(name: string, value: string): string {
   return quote(text);
 }
 
+/** authorization -> Authorization, content-type -> Content-Type (HTTP names are case-insensitive; people read these). */
+function headerName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}
+
 export function toCurl(req: RecordedRequest): string {
-  const parts = ['curl', '--request', req.method, '--url', quote(req.url)];
+  const lines = [`curl --request ${req.method} --url ${quote(req.url)}`];
   for (const [name, value] of Object.entries(req.headers)) {
     // curl computes these itself.
     if (name === 'content-length' || (req.multipart && name === 'content-type')) continue;
-    parts.push('--header', quoteHeader(name, value));
+    lines.push(`--header ${quoteHeader(headerName(name), value)}`);
   }
   if (req.multipart) {
-    for (const [k, v] of Object.entries(req.multipart.fields)) parts.push('--form', quote(`${k}=${v}`));
-    for (const f of req.multipart.files) parts.push('--form', quote(`${f.field}=@${f.filename};type=${f.contentType}`));
+    for (const [k, v] of Object.entries(req.multipart.fields)) lines.push(`--form ${quote(`${k}=${v}`)}`);
+    for (const f of req.multipart.files) lines.push(`--form ${quote(`${f.field}=@${f.filename};type=${f.contentType}`)}`);
   } else if (req.body !== undefined) {
-    parts.push('--data-binary', quote(req.body));
+    lines.push(`--data-binary ${quote(req.body)}`);
   }
-  return parts.join(' \\\n  ');
+  return lines.join(' \\\n  ');
 }

@@ -1,0 +1,142 @@
+/**
+ * `vaero test` end to end: the built CLI spawned against a started stub (exit 0), a
+ * mutant (exit 1, naming the rule), an unreachable server and bad usage (exit 2, a
+ * clear message, no stack); the reports it writes; tokens in none of them.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convert } from 'xmlbuilder2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStub } from '../../mock/stub/index.js';
+import type { Report } from '../index.js';
+import { cliPath, ensureBuilt, root } from './build.js';
+import { mutants } from './mutants/catalogue.js';
+import { startMutant, TEST_SPEED } from './mutants/front.js';
+
+const TOKEN = 'sk-cli-secret-token-a-7f3k';
+const TOKEN_B = 'sk-cli-secret-token-b-9q2m';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawn asynchronously: the servers under test live in this process and must keep answering. */
+function vaero(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliPath, 'test', ...args], { cwd: root, env: { ...process.env, VAERO_TOKEN: '', VAERO_TOKEN_B: '', ...env }, timeout: 90_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let dir: string;
+beforeAll(() => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'vaero-cli-'));
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function noTokens(...texts: string[]): void {
+  for (const t of texts) {
+    expect(t).not.toContain(TOKEN);
+    expect(t).not.toContain(TOKEN_B);
+  }
+}
+
+describe('vaero test against the stub', () => {
+  it('exits 0, prints a progress line and the verdict, and writes the three reports', async () => {
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: TEST_SPEED, log: false });
+    try {
+      const files = { junit: join(dir, 'ok.xml'), json: join(dir, 'ok.json'), html: join(dir, 'ok.html') };
+      const run = await vaero(['--base-url', stub.baseUrl, '--profile', 'full', '--seed', '11', '--job-timeout', '10000', '--junit', files.junit, '--json', files.json, '--html', files.html], {
+        VAERO_TOKEN: TOKEN,
+        VAERO_TOKEN_B: TOKEN_B,
+      });
+      expect(run.stderr).toMatch(/\[\d+\/\d+\] .* requests/);
+      expect(run.stdout).toContain('CONFORMS');
+      expect(run.stdout).toContain('seed 11');
+      expect(run.code).toBe(0);
+
+      const report = JSON.parse(readFileSync(files.json, 'utf8')) as Report;
+      expect(report.outcome).toBe('conform');
+      expect(report.seed).toBe(11);
+      expect(report.profile).toBe('full');
+      expect(report.checks.length).toBeGreaterThan(10);
+      expect(report.rules.every((r) => ['reference', 'inferred'].includes(r.source) && r.location.startsWith('#/'))).toBe(true);
+
+      const junit = convert(readFileSync(files.junit, 'utf8'), { format: 'object' }) as { testsuites: { testsuite: { '@tests': string; '@failures': string; testcase: unknown[] } } };
+      expect(Number(junit.testsuites.testsuite['@tests'])).toBe(report.checks.length);
+      expect(junit.testsuites.testsuite['@failures']).toBe('0');
+      expect(junit.testsuites.testsuite.testcase).toHaveLength(report.checks.length);
+
+      noTokens(run.stdout, run.stderr, readFileSync(files.junit, 'utf8'), readFileSync(files.json, 'utf8'), readFileSync(files.html, 'utf8'));
+    } finally {
+      await stub.close();
+    }
+  });
+});
+
+describe('vaero test against a mutant', () => {
+  it('exits 1 and names the broken rule, with the request as curl using $VAERO_TOKEN', async () => {
+    const m = mutants.find((x) => x.name === 'accepts-17-character-suffix')!;
+    const target = await startMutant(m);
+    try {
+      const files = { junit: join(dir, 'bad.xml'), json: join(dir, 'bad.json') };
+      const run = await vaero(['--base-url', target.baseUrl, '--token', TOKEN, '--seed', '3', '--no-progress', '--junit', files.junit, '--json', files.json]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('DOES NOT CONFORM');
+      expect(run.stdout).toMatch(/FAIL create\.suffix \(reference, error;/);
+      expect(run.stdout).toContain('Authorization: Bearer $VAERO_TOKEN');
+      expect(run.stderr).toBe('');
+
+      const report = JSON.parse(readFileSync(files.json, 'utf8')) as Report;
+      expect(report.summary.brokenRules).toContain('create.suffix');
+      const xml = readFileSync(files.junit, 'utf8');
+      expect(xml).toMatch(/<failure [^>]*type="create\.suffix"/);
+      expect(xml).toContain('curl --request POST');
+      // The isolation checks need a second token: skipped, with the reason.
+      expect(report.checks.find((c) => c.id === 'organizations-are-isolated')?.skipReason).toMatch(/--token-b/);
+      noTokens(run.stdout, xml, readFileSync(files.json, 'utf8'));
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe('vaero test usage errors and an unreachable server exit 2 with a clear message', () => {
+  async function closedPort(): Promise<number> {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as { port: number }).port;
+    await new Promise<void>((r) => srv.close(() => r()));
+    return port;
+  }
+
+  it('an unreachable server', async () => {
+    const run = await vaero(['--base-url', `http://127.0.0.1:${await closedPort()}/v1`, '--token', TOKEN]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+\/v1/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    noTokens(run.stderr, run.stdout);
+  });
+
+  it.each([
+    [['--token', 'x'], /--base-url is required/],
+    [['--base-url', 'http://127.0.0.1:1/v1'], /no token: pass --token or set VAERO_TOKEN/],
+    [['--base-url', 'not a url', '--token', 'x'], /is not a URL/],
+    [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--profile', 'everything'], /must be core or full/],
+    [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--max-requests', 'many'], /--max-requests must be a whole number/],
+    [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--frobnicate'], /unknown option/],
+  ])('%j', async (args, message) => {
+    const run = await vaero(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
