@@ -16,12 +16,14 @@ import {
   operations,
   rule,
   validateBody,
+  validateForm,
   validateQuery,
   violation,
   type Operation,
   type OperationId,
   type Violation,
 } from '../../spec/index.js';
+import { readForm } from './form.js';
 import { parseViolationsHeader, translateViolations } from './translate.js';
 
 export interface FrontOptions {
@@ -151,6 +153,15 @@ export function createFront(options: FrontOptions): Express {
         const bv = validateBody(op, parsed);
         if (!bv.ok) return reject(res, bv.violation);
       }
+    } else if (media === 'multipart/form-data' && body) {
+      const form = await readForm(body, req.headers['content-type'] as string);
+      if (!form.ok) return reject(res, violation(400, rule('upload.file').id, 'invalid_value', `The multipart body does not parse: ${form.malformed}`));
+      if (judge === 'spec') {
+        const qv = validateQuery(op, query);
+        if (!qv.ok) return reject(res, qv.violation);
+        const fv = validateForm(op, form.fields);
+        if (!fv.ok) return reject(res, fv.violation);
+      }
     } else if (judge === 'spec') {
       const qv = validateQuery(op, query);
       if (!qv.ok) return reject(res, qv.violation);
@@ -161,10 +172,10 @@ export function createFront(options: FrontOptions): Express {
     try {
       answer = await fetch(options.prismUrl + pathname.slice(basePath.length) + search, {
         method: req.method,
+        // No Accept: Prism then answers in the media type the spec declares, as the real API would.
         headers: {
           // Prism compares the scheme word case-sensitively; HTTP does not, and we checked it.
           authorization: (req.headers.authorization as string).trim().replace(/^bearer[ \t]+/i, 'Bearer '),
-          accept: req.headers.accept ?? 'application/json',
           ...(body ? { 'content-type': req.headers['content-type'] as string } : {}),
         },
         body: body && body.length ? new Uint8Array(body) : undefined,
@@ -176,6 +187,12 @@ export function createFront(options: FrontOptions): Express {
     if (prismSays) {
       await answer.arrayBuffer(); // free the connection
       return reject(res, prismSays);
+    }
+    if (answer.status >= 400) {
+      // Prism failed on its own (its problem+json envelope): the spec's envelope instead.
+      const detail = ((await answer.json().catch(() => ({}))) as { title?: string; detail?: string }).detail ?? answer.statusText;
+      const status = op.responses.has(answer.status) ? answer.status : 500;
+      return reject(res, violation(status, 'response.status-declared', 'mock_error', `The mock's Prism answered ${answer.status}: ${detail}`));
     }
     res.status(answer.status);
     for (const name of FORWARDED_RESPONSE_HEADERS) {
