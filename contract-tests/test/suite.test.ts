@@ -1,0 +1,180 @@
+/**
+ * The suite's own machinery: checks tied to real rules, generators that keep (or break
+ * exactly one constraint of) the spec, a client that hides tokens, waits out 429s and
+ * keeps to its budget, jobs that do not finish in time reported skipped, warn-severity
+ * rules reported as warnings, and seeded runs that replay.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { startStub } from '../../mock/stub/index.js';
+import { operation, rules, validateBody } from '../../spec/index.js';
+import { allChecks } from '../checks/index.js';
+import { mutations, validBody } from '../checks/arbitraries.js';
+import { BudgetExhausted, HttpClient } from '../http/client.js';
+import { runContractSuite } from '../index.js';
+import { startMutant, withJson, TEST_SPEED } from './mutants/front.js';
+import { mutants } from './mutants/catalogue.js';
+
+const create = operation('createFineTuningJob');
+
+describe('the catalogue of checks', () => {
+  it('has unique stable ids, each tied to rules that exist in the spec', () => {
+    const ids = allChecks.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const c of allChecks) {
+      expect(c.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(rules.has(c.ruleId), `${c.id} -> ${c.ruleId}`).toBe(true);
+      for (const r of c.alsoVerifies ?? []) expect(rules.has(r), `${c.id} -> ${r}`).toBe(true);
+      expect(c.profiles.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('generators', () => {
+  const ids = ['file-x1', 'file-x2'];
+  it('valid bodies pass the spec module\'s validator', () => {
+    for (const body of fc.sample(validBody(create, ids), { seed: 1, numRuns: 300 })) expect(validateBody(create, body)).toMatchObject({ ok: true });
+  });
+
+  it('each mutation breaks the constraint it names (the validator blames that field)', () => {
+    const ms = mutations(create);
+    for (const name of ['max-length-ascii:suffix', 'max-length-astral:suffix', 'enum:style_model', 'enum:base_model', 'missing-required:training_files', 'extra-field', 'unique-items:training_files', 'min-items:training_files', 'not-an-object']) {
+      expect(ms.map((m) => m.name)).toContain(name);
+    }
+    for (const m of ms) {
+      const arb = validBody(create, ids).chain((b) => m.mutate(b));
+      for (const mutated of fc.sample(arb, { seed: 2, numRuns: 30 })) {
+        const v = validateBody(create, mutated);
+        if (v.ok) continue; // a mutation may land on a valid value (e.g. an enum neighbour); the suite filters those out
+        const field = m.name.split(':')[1];
+        if (field && !m.name.startsWith('extra-field')) expect(v.violation.param, `${m.name}: ${JSON.stringify(mutated)}`).toBe(field);
+      }
+      // And most of what it makes is invalid: the operator is not a no-op.
+      const invalid = fc.sample(arb, { seed: 3, numRuns: 30 }).filter((b) => !validateBody(create, b).ok).length;
+      expect(invalid, m.name).toBeGreaterThan(15);
+    }
+  });
+
+  it('17 astral characters are 34 UTF-16 units but one too many code points', () => {
+    const m = mutations(create).find((x) => x.name === 'max-length-astral:suffix')!;
+    const [body] = fc.sample(validBody(create, ids).chain((b) => m.mutate(b)), { seed: 4, numRuns: 1 }) as { suffix: string }[];
+    expect([...body!.suffix].length).toBeGreaterThanOrEqual(17);
+    expect(body!.suffix.length).toBe(2 * [...body!.suffix].length);
+  });
+});
+
+describe('the HTTP client', () => {
+  const token = 'sk-secret-unit-token';
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+  it('never records the token: headers, URL, answers and curl say $VAERO_TOKEN', async () => {
+    const client = new HttpClient({ baseUrl: `http://example.test/v1`, token, maxRequests: 10, fetch: async () => answer(401, { error: { message: `bad token ${token}` } }) });
+    const ex = await client.send({ method: 'get', path: '/fine_tuning/jobs', query: { after: token } });
+    const text = JSON.stringify(ex);
+    expect(text).not.toContain(token);
+    expect(ex.request.headers.authorization).toBe('Bearer $VAERO_TOKEN');
+    expect(ex.curl).toContain('"Authorization: Bearer $VAERO_TOKEN"');
+    expect(ex.response?.body).toContain('bad token $VAERO_TOKEN');
+  });
+
+  it('waits out a 429 as Retry-After says, then retries', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const client = new HttpClient({
+      baseUrl: 'http://example.test/v1',
+      token,
+      maxRequests: 10,
+      sleep: async (ms) => void waits.push(ms),
+      fetch: async () => (++calls === 1 ? answer(429, { error: {} }, { 'retry-after': '2' }) : answer(200, { object: 'list', data: [], has_more: false })),
+    });
+    const ex = await client.send({ method: 'get', path: '/fine_tuning/jobs' });
+    expect(ex.response?.status).toBe(200);
+    expect(waits).toEqual([2000]);
+    expect(client.used).toBe(2);
+  });
+
+  it('keeps to --max-requests', async () => {
+    const client = new HttpClient({ baseUrl: 'http://example.test/v1', token, maxRequests: 2, fetch: async () => answer(200, {}) });
+    await client.send({ method: 'get', path: '/files' });
+    await client.send({ method: 'get', path: '/files' });
+    await expect(client.send({ method: 'get', path: '/files' })).rejects.toBeInstanceOf(BudgetExhausted);
+    // Cleanup of what a run created may go over it.
+    await expect(client.send({ method: 'get', path: '/files', exempt: true })).resolves.toBeTruthy();
+  });
+});
+
+describe('runs against the stub', () => {
+  it('a job that does not finish within --job-timeout is reported skipped with the reason, not passed', async () => {
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: 0, log: false });
+    try {
+      const r = await runContractSuite({ baseUrl: stub.baseUrl, token: 'org-frozen', profile: 'full', seed: 5, jobTimeoutMs: 300 });
+      const lifecycle = r.checks.find((c) => c.id === 'job-succeeds-with-model-name')!;
+      expect(lifecycle.status).toBe('skipped');
+      expect(lifecycle.skipReason).toMatch(/still (validating_files|queued) after --job-timeout 300 ms/);
+      expect(r.rules.find((x) => x.id === 'job.fine_tuned_model.suffix')?.status).not.toBe('failed');
+      expect(r.outcome).toBe('conform');
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('--max-requests caps the run: the rest is skipped with the reason, and what was created is still cleaned up', async () => {
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: TEST_SPEED, log: false });
+    try {
+      const r = await runContractSuite({ baseUrl: stub.baseUrl, token: 'org-budget', profile: 'full', seed: 5, maxRequests: 25 });
+      expect(r.requests.sent).toBeLessThanOrEqual(25 + r.cleanup.cancelledJobs.length + r.cleanup.deletedFiles.length + 40);
+      const skipped = r.checks.filter((c) => c.status === 'skipped');
+      expect(skipped.length).toBeGreaterThan(0);
+      expect(skipped.some((c) => /--max-requests 25/.test(c.skipReason ?? ''))).toBe(true);
+      expect(r.cleanup.deletedFiles.length).toBeGreaterThan(0);
+      expect(r.cleanup.problems).toEqual([]);
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('a broken rule of severity warn is a warning: reported, but the run conforms', async () => {
+    const warnRule = rules.get('list.unknown-cursor')!;
+    expect(warnRule.severity).toBe('warn');
+    // The real stub, answering an unknown cursor with an empty page instead of 400.
+    const target = await startMutant({
+      name: 'unknown-cursor-empty-page',
+      fault: 'An unknown cursor gets an empty page.',
+      breaks: warnRule.id,
+      response: (r, res) => (r.query.get('after') && res.status === 400 ? { ...withJson(res, { object: 'list', data: [], has_more: false }), status: 200 } : res),
+    });
+    try {
+      const r = await runContractSuite({ baseUrl: target.baseUrl, token: 'org-warn', profile: 'full', seed: 5 });
+      expect(r.summary.warnedRules).toContain(warnRule.id);
+      expect(r.rules.find((x) => x.id === warnRule.id)?.status).toBe('warned');
+      expect(r.summary.brokenRules).toEqual([]);
+      expect(r.outcome).toBe('conform');
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('the same seed replays the same generated cases; the smallest failing body is reported', async () => {
+    const m = mutants.find((x) => x.name === 'ignores-unknown-fields')!;
+    const cases: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      const target = await startMutant(m);
+      try {
+        const r = await runContractSuite({ baseUrl: target.baseUrl, token: 'org-seed', profile: 'full', seed: 77 });
+        const f = r.checks.find((c) => c.id === 'generated-invalid-bodies')!.failures.find((x) => x.ruleId === 'create.body')!;
+        expect(f.replay?.seed).toBeTypeOf('number');
+        // The run's own file ids differ between runs; everything generated is the same.
+        const { training_files, ...rest } = f.replay?.counterexample as { training_files: string[] };
+        cases.push({ ...rest, training_files: training_files.length });
+      } finally {
+        await target.close();
+      }
+    }
+    expect(cases[0]).toEqual(cases[1]);
+    // Shrunk: one training file, one extra field, nothing else.
+    const body = cases[0] as Record<string, unknown>;
+    expect(Object.keys(body).length).toBe(2);
+    expect(body.training_files).toBe(1);
+  });
+});
