@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { startPrismMock } from './index.js';
 
 /** The reference's curl example, pointed at a base URL. */
@@ -22,7 +22,7 @@ export function referenceCurl(baseUrl: string): string {
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`not a port: ${value}`);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535.');
   return n;
 }
 
@@ -40,7 +40,8 @@ export function registerMockCommand(program: Command): void {
       try {
         mock = await startPrismMock({ port: opts.port, host: opts.host, verbose: opts.verbose, log });
       } catch (e) {
-        process.stderr.write(`vaero mock: ${(e as Error).message}\n`);
+        const inUse = (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        process.stderr.write(`vaero mock: ${inUse ? `port ${opts.port} on ${opts.host} is in use; choose another with --port` : (e as Error).message}\n`);
         process.exitCode = 1;
         return;
       }

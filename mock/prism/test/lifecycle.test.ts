@@ -4,6 +4,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +106,19 @@ describe('vaero mock (the built command)', () => {
       expect(out).not.toMatch(/\[prism\]/);
     } finally {
       if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
+  });
+
+  it('says so and exits 1 when its port is taken', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const err = await run(process.execPath, [cli, 'mock', '--port', String(port)], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+      expect(err).toMatchObject({ code: 1 });
+      expect((err as { stderr: string }).stderr).toMatch(new RegExp(`port ${port} .* in use`));
+    } finally {
+      holder.close();
     }
   });
 });
