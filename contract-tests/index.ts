@@ -90,7 +90,6 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
     },
     async (ctx) => {
       const done: Report['cleanup'] = { cancelledJobs: [], deletedFiles: [], problems: [] };
-      if (profile === 'core') return done;
       for (const id of ctx.state.createdJobs) {
         try {
           const ex = await client.send({ method: 'post', path: operation('cancelFineTuningJob').path.replace(/\{[^}]+\}/, encodeURIComponent(id)), exempt: true });

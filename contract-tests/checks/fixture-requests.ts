@@ -21,6 +21,20 @@ function replaceIds(value: unknown, ids: Map<string, string>): unknown {
   return value;
 }
 
+/**
+ * Replace ids in a raw body, keeping its byte length when it has whitespace padding to
+ * give or take (a fixture of exactly x-vaero-max-body-bytes must stay exactly that long).
+ */
+function replaceIdsInRaw(raw: string, ids: Map<string, string>): string {
+  let out = raw;
+  for (const [from, to] of ids) out = out.split(JSON.stringify(from)).join(JSON.stringify(to));
+  const diff = Buffer.byteLength(out) - Buffer.byteLength(raw);
+  const pad = /[ ]{2,}/.exec(out);
+  if (diff === 0 || !pad) return out;
+  const width = Math.max(1, pad[0].length - diff);
+  return out.slice(0, pad.index) + ' '.repeat(width) + out.slice(pad.index + pad[0].length);
+}
+
 function isMultipartFile(v: unknown): v is MultipartFile {
   return typeof v === 'object' && v !== null && 'trainingFile' in v;
 }
@@ -64,7 +78,7 @@ export function fixtureRequest(f: RequestFixture, subs: Substitutions): SendOpti
     }
     o.multipart = { fields, files };
   } else if (f.rawBody !== undefined || f.body !== undefined) {
-    o.raw = f.rawBody !== undefined ? f.rawBody : JSON.stringify(replaceIds(f.body, ids));
+    o.raw = f.rawBody !== undefined ? replaceIdsInRaw(f.rawBody, ids) : JSON.stringify(replaceIds(f.body, ids));
     if (!('content-type' in headers)) headers['content-type'] = f.contentType ?? 'application/json';
   }
   o.as = as;

@@ -4,8 +4,9 @@
  * module's validator for a declared 404 answer.
  */
 import { matchOperation, operation, operations } from '../../spec/index.js';
-import { requestFixtures, sharedFileIds } from '../../fixtures/index.js';
+import type { Exchange } from '../http/exchange.js';
 import { expectAccepted } from './expectations.js';
+import { uploadRequest } from './files.js';
 import type { Check } from './types.js';
 
 /** Paths and methods no operation declares (checked against the spec before sending). */
@@ -41,9 +42,9 @@ export const unknownRouteIs404: Check = {
 };
 
 /**
- * core: every operation answers a well-formed request with 200 and a valid body (a
- * stateless mock answers its examples). Creates and uploads are covered by the fixture
- * and generated checks; this sends the others, on the ids the fixtures use.
+ * core: every operation answers a well-formed request with 200 and a body valid for it.
+ * The ids are the ones the implementation hands out (a job created here, a file uploaded
+ * here, the shared sample files), so a static mock and a stateful service both can.
  */
 export const everyOperationAnswers: Check = {
   id: 'every-operation-answers',
@@ -51,11 +52,25 @@ export const everyOperationAnswers: Check = {
   ruleId: 'response.schema',
   profiles: ['core'],
   async run(ctx) {
+    const ids: Record<string, string | undefined> = {};
+    const idOf = (ex: Exchange) => (ex.response?.status === 200 ? (ex.response.json as { id?: string } | undefined)?.id : undefined);
+    const create = operation('createFineTuningJob');
+    const made = await ctx.send({ method: create.method, path: create.path, json: { training_files: ctx.state.fileIds.slice(0, 1) } });
+    if (expectAccepted(ctx, create.operationId, made, 'creating a job', 'job.create-status')) ids.fine_tuning_job_id = idOf(made);
+    if (ids.fine_tuning_job_id) ctx.state.createdJobs.add(ids.fine_tuning_job_id);
+    const uploaded = await ctx.send(uploadRequest('vaero-contract-core.txt'));
+    const uploadedId = expectAccepted(ctx, 'uploadFile', uploaded, 'uploading a training file', 'upload.file') ? idOf(uploaded) : undefined;
+    if (uploadedId) ctx.state.createdFiles.add(uploadedId);
     for (const op of operations) {
       if (op.requestMediaTypes.length) continue;
-      const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(requestFixtures.find((f) => f.valid && f.pathParams?.[name])?.pathParams?.[name] ?? sharedFileIds[0]!));
+      // Delete only what this check uploaded; read the samples every organization has.
+      const fileId = op.operationId === 'deleteFile' ? uploadedId : ctx.state.fileIds[0];
+      const values: Record<string, string | undefined> = { ...ids, file_id: fileId };
+      if (op.pathParams.some((p) => !values[p])) continue;
+      const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name]!));
       const ex = await ctx.send({ method: op.method, path });
       expectAccepted(ctx, op.operationId, ex, `${op.operationId} on ${path}`, 'response.schema');
+      if (op.operationId === 'deleteFile' && ex.response?.status === 200 && uploadedId) ctx.state.createdFiles.delete(uploadedId);
     }
   },
 };

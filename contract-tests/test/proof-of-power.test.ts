@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrismMock, type PrismMock } from '../../mock/prism/index.js';
 import { startStub } from '../../mock/stub/index.js';
-import { lifecycle, rules } from '../../spec/index.js';
+import { lifecycle, rules, type FileList } from '../../spec/index.js';
+import { sharedFileIds } from '../../fixtures/index.js';
 import { runContractSuite, type Report } from '../index.js';
 import { mutants } from './mutants/catalogue.js';
-import { startMutant, TEST_SPEED } from './mutants/front.js';
+import { json, startMutant, TEST_SPEED, withJson } from './mutants/front.js';
 
 const SEED = 20260101;
 const tokens = { token: 'contract-org-a', tokenB: 'contract-org-b' };
@@ -42,6 +43,38 @@ describe('the correct implementations pass', () => {
       expect(files.ok && files.value.data.filter((f) => f.filename.startsWith('vaero-contract'))).toEqual([]);
       const jobs = stub.service.listJobs(org.value, { limit: 100 });
       expect(jobs.ok && jobs.value.data.filter((j) => !lifecycle.finished.includes(j.status)).map((j) => j.id)).toEqual([]);
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('the stub without its shared sample files (like a real service, which holds no file-abc123) conforms in full', async () => {
+    const hidden = new Map(sharedFileIds.map((id, i) => [id, `file-nosample${i}`]));
+    const hide = (text: string) => [...hidden].reduce((t, [from, to]) => t.split(from).join(to), text);
+    const target = await startMutant({
+      name: 'no-shared-samples',
+      fault: 'none: the samples are hidden, as on a real service',
+      breaks: 'response.schema',
+      request: (r) => ({ ...r, path: hide(r.path), body: Buffer.from(hide(r.body.toString('latin1')), 'latin1') }),
+      response: (r, res) => {
+        const list = json(res) as FileList | undefined;
+        return r.method === 'GET' && r.path === '/files' && list?.data ? withJson(res, { ...list, data: list.data.filter((f) => !hidden.has(f.id)) }) : res;
+      },
+    });
+    try {
+      const r = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000 });
+      expect(brokenSummary(r)).toBe('');
+      expect(r.outcome).toBe('conform');
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('the stub also conforms in core', async () => {
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: TEST_SPEED, log: false });
+    try {
+      const r = await runContractSuite({ baseUrl: stub.baseUrl, token: tokens.token, profile: 'core', seed: SEED });
+      expect(brokenSummary(r)).toBe('');
     } finally {
       await stub.close();
     }
