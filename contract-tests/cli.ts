@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULTS, runContractSuite, Unreachable, type ContractSuiteOptions, type Progress } from './index.js';
+import { DEFAULTS, NotTheApi, runContractSuite, Unreachable, type ContractSuiteOptions, type Progress } from './index.js';
 import type { Profile, Report } from './report.js';
 import { toHtml } from './reports/html.js';
 import { toJUnit } from './reports/junit.js';
@@ -148,6 +148,10 @@ export function registerTestCommand(program: Command): void {
         progress?.end();
         if (err instanceof Unreachable) {
           process.stderr.write(`vaero test: ${err.message}\nIs the server running, and is --base-url the URL under which /fine_tuning/jobs lives (e.g. http://127.0.0.1:8080/v1)?\n`);
+          process.exit(2);
+        }
+        if (err instanceof NotTheApi) {
+          process.stderr.write(`vaero test: ${err.message}\n`);
           process.exit(2);
         }
         process.stderr.write(`vaero test: the suite stopped: ${(err as Error).message}\n`);

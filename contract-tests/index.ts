@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { operation, specPath } from '../spec/index.js';
 import { sharedFileIds } from '../fixtures/index.js';
 import { checks } from './checks/index.js';
-import { HttpClient, Unreachable, type FetchLike } from './http/client.js';
+import { HttpClient, NotTheApi, Unreachable, type FetchLike } from './http/client.js';
 import type { Profile, Report } from './report.js';
 import { runChecks, type Progress } from './runner.js';
 
@@ -47,10 +47,34 @@ export const DEFAULTS = {
 
 const toolVersion = (JSON.parse(readFileSync(join(dirname(specPath), '..', 'package.json'), 'utf8')) as { version: string }).version;
 
-export { Unreachable } from './http/client.js';
+export { NotTheApi, Unreachable } from './http/client.js';
 export type * from './report.js';
 export type { Progress } from './runner.js';
 export { checks, allChecks } from './checks/index.js';
+
+/**
+ * One request per token first: an unreachable server, a base URL under which the API is
+ * not, or a token the server refuses are usage problems (exit 2), not findings.
+ */
+async function probe(client: HttpClient, options: ContractSuiteOptions): Promise<void> {
+  const list = operation('listFineTuningJobs');
+  for (const as of options.tokenB ? (['a', 'b'] as const) : (['a'] as const)) {
+    let ex;
+    try {
+      ex = await client.send({ method: list.method, path: list.path, query: { limit: '1' }, as, exempt: true });
+    } catch (err) {
+      if (err instanceof Unreachable) throw err;
+      throw new Unreachable(client.redact(options.baseUrl), (err as Error).message);
+    }
+    const flag = as === 'a' ? '--token (VAERO_TOKEN)' : '--token-b (VAERO_TOKEN_B)';
+    const status = ex.response?.status;
+    if (status === 401) throw new NotTheApi(`${client.redact(options.baseUrl)} refused ${flag}: GET ${list.path} answered 401. Check the token.`);
+    if (status === 404) {
+      throw new NotTheApi(`${client.redact(options.baseUrl)} answered 404 to GET ${list.path}: is --base-url the URL under which /fine_tuning/jobs lives (e.g. http://127.0.0.1:8080/v1, with the /v1)?`);
+    }
+  }
+  client.used = 0;
+}
 
 export async function runContractSuite(options: ContractSuiteOptions): Promise<Report> {
   const profile = options.profile ?? DEFAULTS.profile;
@@ -64,15 +88,7 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
     timeoutMs: options.requestTimeoutMs ?? 30_000,
   });
 
-  // One request first: an unreachable server is a usage problem (exit 2), not a finding.
-  const list = operation('listFineTuningJobs');
-  try {
-    await client.send({ method: list.method, path: list.path, query: { limit: '1' }, exempt: true });
-  } catch (err) {
-    if (err instanceof Unreachable) throw err;
-    throw new Unreachable(options.baseUrl, (err as Error).message);
-  }
-  client.used = 0;
+  await probe(client, options);
 
   return runChecks(
     checks,

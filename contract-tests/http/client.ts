@@ -46,6 +46,14 @@ export class Unreachable extends Error {
   }
 }
 
+/** The server answers, but not as the API at that base URL with that token (a usage problem, exit 2). */
+export class NotTheApi extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotTheApi';
+  }
+}
+
 export interface ClientOptions {
   baseUrl: string;
   token: string;

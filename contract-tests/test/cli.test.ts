@@ -126,6 +126,24 @@ describe('vaero test usage errors and an unreachable server exit 2 with a clear 
     noTokens(run.stderr, run.stdout);
   });
 
+  it('a token the server refuses, or a base URL without the API under it', async () => {
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: TEST_SPEED, log: false, tokens: [TOKEN] });
+    try {
+      const refused = await vaero(['--base-url', stub.baseUrl], { VAERO_TOKEN: 'sk-not-accepted' });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/refused --token \(VAERO_TOKEN\): GET \/fine_tuning\/jobs answered 401/);
+      const refusedB = await vaero(['--base-url', stub.baseUrl, '--token-b', 'sk-not-accepted-b'], { VAERO_TOKEN: TOKEN });
+      expect(refusedB.code).toBe(2);
+      expect(refusedB.stderr).toMatch(/refused --token-b/);
+      const noV1 = await vaero(['--base-url', new URL(stub.baseUrl).origin], { VAERO_TOKEN: TOKEN });
+      expect(noV1.code).toBe(2);
+      expect(noV1.stderr).toMatch(/answered 404 to GET \/fine_tuning\/jobs: is --base-url the URL under which \/fine_tuning\/jobs lives/);
+      noTokens(refused.stderr, refusedB.stderr, noV1.stderr);
+    } finally {
+      await stub.close();
+    }
+  });
+
   it.each([
     [['--token', 'x'], /--base-url is required/],
     [['--base-url', 'http://127.0.0.1:1/v1'], /no token: pass --token or set VAERO_TOKEN/],
