@@ -40,7 +40,6 @@ function prismBin(): string {
   return join(dirname(pkgPath), bin);
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Children still running, killed if this process exits without closing them. */

@@ -40,6 +40,11 @@ function toAjvError(v: PrismViolation, path: (string | number)[]): ErrorObject {
   return { keyword, instancePath, schemaPath: '', params, message };
 }
 
+/** The rule a body-level error falls back to, as the spec module's validateBody / validateForm choose it. */
+function bodyFallbackRule(op: Operation): string {
+  return op.requestMediaTypes.includes('application/json') ? 'create.body' : 'request.check-order';
+}
+
 function querySchema(op: Operation) {
   return { type: 'object', properties: Object.fromEntries(op.queryParams.map((p) => [p.name, p.schema])) } as Operation['requestSchema'];
 }
@@ -57,7 +62,7 @@ export function translateViolations(op: Operation, list: readonly PrismViolation
     if (requestLevel.code === 401) return violation(401, rule('auth.bearer').id, 'invalid_authorization', requestLevel.message, 'authorization');
     if (requestLevel.code === 415) return violation(415, rule('request.content-type').id, 'unsupported_media_type', requestLevel.message, 'content-type');
     // "Body parameter is required": the body (e.g. JSON null) is not an object.
-    return firstViolation([toAjvError({ ...requestLevel, code: 'type' }, [])], op.requestSchema, 'create.body');
+    return firstViolation([toAjvError({ ...requestLevel, code: 'type' }, [])], op.requestSchema, bodyFallbackRule(op));
   }
   const query = errors.filter((v) => v.location[1] === 'query');
   if (query.length) {
@@ -72,7 +77,7 @@ export function translateViolations(op: Operation, list: readonly PrismViolation
     return firstViolation(
       body.map((v) => toAjvError(v, v.location.slice(2))),
       op.requestSchema,
-      'create.body',
+      bodyFallbackRule(op),
     );
   }
   // A violation we do not know how to place (a header, a path parameter): the request as a whole.
