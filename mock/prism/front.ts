@@ -55,7 +55,7 @@ function firstValues(search: string): Record<string, string> {
   return out;
 }
 
-/** The route, auth, content-type, size and syntax checks: the layers before the schema. */
+/** `Authorization: Bearer <token>`: the scheme word case-insensitive (RFC 9110), one token. */
 function authViolation(header: string | undefined): Violation | undefined {
   if (!header) return violation(401, rule('auth.bearer').id, 'missing_authorization', 'Missing bearer authentication: send Authorization: Bearer <token>', 'authorization');
   if (!BEARER.test(header)) return violation(401, rule('auth.bearer').id, 'invalid_authorization', 'Invalid Authorization header: expected Bearer <token>', 'authorization');
@@ -76,7 +76,8 @@ export function createFront(options: FrontOptions): Express {
       if (!log) return;
       const v = res.locals.violation as Violation | undefined;
       const ms = (performance.now() - started).toFixed(1);
-      const why = v ? ` ${v.ruleId} param=${v.param ?? 'null'}` : '';
+      // A rejection only Prism made (the spec module let it through) says so: it is a divergence.
+      const why = v ? ` ${v.ruleId} param=${v.param ?? 'null'}${res.locals.byPrism && judge === 'spec' ? ' (Prism only)' : ''}` : '';
       log(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms}ms${why}`);
     });
     next();
@@ -186,6 +187,7 @@ export function createFront(options: FrontOptions): Express {
     const prismSays = translateViolations(op, parseViolationsHeader(answer.headers.get('sl-violations')));
     if (prismSays) {
       await answer.arrayBuffer(); // free the connection
+      res.locals.byPrism = true;
       return reject(res, prismSays);
     }
     if (answer.status >= 400) {

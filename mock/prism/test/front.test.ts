@@ -23,8 +23,9 @@ const fronts: Server[] = [];
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 }
+const logged: string[] = [];
 async function front(judge: 'spec' | 'prism', prismUrl?: string): Promise<string> {
-  const server = createServer(createFront({ prismUrl: prismUrl ?? (await prismUrlOf()), judge }));
+  const server = createServer(createFront({ prismUrl: prismUrl ?? (await prismUrlOf()), judge, log: (l) => logged.push(l) }));
   fronts.push(server);
   return (await listen(server)) + '/v1';
 }
@@ -98,6 +99,20 @@ describe("Prism's own answers", () => {
     expect(body.error).toMatchObject({ param: 'base_model', code: 'invalid_value' });
     expect(body.error.message).toMatch(/base_model/);
     expect(validateResponse(operation('createFineTuningJob'), 400, body)).toEqual({ ok: true });
+  });
+
+  it('a rejection only Prism makes (judge spec) is answered, and its log line says so', async () => {
+    const base = await front('spec');
+    reply = {
+      status: 400,
+      headers: { 'sl-violations': JSON.stringify([{ location: ['request', 'body', 'suffix'], severity: 'Error', code: 'maxLength', message: 'Request body property suffix must NOT have more than 16 characters' }]) },
+      body: '{}',
+    };
+    const res = await fetch(`${base}/fine_tuning/jobs`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"training_files":["file-abc123"],"suffix":"ok"}' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { param: string } }).error.param).toBe('suffix');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(logged.at(-1)).toMatch(/^POST \/v1\/fine_tuning\/jobs 400 [\d.]+ms create\.suffix param=suffix \(Prism only\)$/);
   });
 
   it.each([
