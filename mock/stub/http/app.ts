@@ -253,9 +253,12 @@ export function createApp(options: StubOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.use(cors({ preflightContinue: true, maxAge: 600 }));
+  // CORS headers on every answer, preflights answered by `handle` (so they are logged). The
+  // cors middleware is called from our one handler rather than mounted as a second layer:
+  // one router hop less per request.
+  const withCors = cors({ preflightContinue: true, maxAge: 600 });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    handle(req, res).catch(next);
+    withCors(req, res, () => void handle(req, res).catch(next));
   });
   // Anything thrown is the stub's fault: a 500 in the envelope, never a stack trace.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

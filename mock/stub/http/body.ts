@@ -19,26 +19,26 @@ export function readBody(req: IncomingMessage, max: number | undefined): Promise
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
-    const finish = (r: BodyResult) => {
+    // Three listeners, never removed: the request object is dropped after the answer anyway.
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (max !== undefined && size > max) {
+        done = true;
+        req.resume(); // drop the rest unread
+        return resolve({ ok: false, tooLarge: true });
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
       if (done) return;
       done = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onError);
-      if (!r.ok) req.resume(); // drop the rest unread
-      resolve(r);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (max !== undefined && size > max) return finish({ ok: false, tooLarge: true });
-      chunks.push(chunk);
-    };
-    const onEnd = () => finish({ ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
-    const onError = () => finish({ ok: false, aborted: true });
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onError);
+      resolve({ ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
+    });
+    req.on('error', () => {
+      if (done) return;
+      done = true;
+      resolve({ ok: false, aborted: true });
+    });
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Request logging that never blocks the request path: lines are queued, joined once per
- * turn of the event loop, and written to stdout with an asynchronous fs.write (libuv's
+ * batch (FLUSH_MS), and written to stdout with an asynchronous fs.write (libuv's
  * thread pool), so a slow terminal or pipe never stalls the server. If the reader stops
  * reading altogether, lines beyond a bound are dropped and counted rather than kept.
  */
@@ -10,60 +10,79 @@ export type LogSink = (line: string) => void;
 export type RequestLog = (line: string) => void;
 
 const MAX_PENDING_CHUNKS = 10_000;
+/** Lines are batched this long: one write per batch, however busy the server (a person does not see 20 ms). */
+export const FLUSH_MS = 20;
 
-/** stdout, written asynchronously; whatever is still queued at exit is written synchronously. */
-function createStdoutWriter(fd = 1): (text: string) => void {
+/** stdout, written asynchronously, one write at a time; `flushSync` writes what is left (at exit). */
+function createStdoutWriter(fd = 1): { write(text: string): void; flushSync(): void } {
   let pending: string[] = [];
   let writing = false;
   let dropped = 0;
-  const pump = (): void => {
-    if (writing || !pending.length) return;
+  const take = (): string => {
     if (dropped) pending.push(`(${dropped} log lines dropped: stdout is not being read)\n`), (dropped = 0);
     const text = pending.join('');
     pending = [];
+    return text;
+  };
+  const pump = (): void => {
+    if (writing || !pending.length) return;
     writing = true;
-    write(fd, text, () => {
+    write(fd, take(), () => {
       writing = false;
       pump();
     });
   };
-  process.once('exit', () => {
-    if (pending.length) {
+  return {
+    write(text) {
+      if (pending.length >= MAX_PENDING_CHUNKS) return void dropped++;
+      pending.push(text);
+      pump();
+    },
+    flushSync() {
+      if (!pending.length) return;
       try {
-        writeSync(fd, pending.join(''));
+        writeSync(fd, take());
       } catch {
         // stdout is gone: nothing to save
       }
-    }
-  });
-  return (text) => {
-    if (pending.length >= MAX_PENDING_CHUNKS) return void dropped++;
-    pending.push(text);
-    pump();
+    },
   };
 }
 
-let stdoutWriter: ((text: string) => void) | undefined;
+let stdout: ReturnType<typeof createStdoutWriter> | undefined;
+const flushers = new Set<() => void>();
 
-/** Queue lines and hand them to `sink` after the current turn (default: stdout; false: no logging). */
+/** Queue lines and hand them to `sink` in batches (default: stdout; false: no logging). */
 export function createRequestLog(sink: LogSink | false | undefined): RequestLog {
   if (sink === false) return () => {};
-  const toStdout = sink === undefined ? (stdoutWriter ??= createStdoutWriter()) : undefined;
   let queue: string[] = [];
   const flush = (): void => {
+    if (!queue.length) return;
+    // One timestamp per batch: the lines of one batch share it.
+    const time = new Date().toISOString().slice(11, 23) + ' ';
     const lines = queue;
     queue = [];
-    if (toStdout) toStdout(lines.join('\n') + '\n');
-    else for (const l of lines) sink!(l);
+    if (sink) for (const l of lines) sink(time + l);
+    else stdout!.write(time + lines.join('\n' + time) + '\n');
   };
+  if (!sink) {
+    if (!stdout) {
+      stdout = createStdoutWriter();
+      // Lines still queued at exit are written synchronously, so a stopped stub loses none.
+      process.once('exit', () => {
+        for (const f of flushers) f();
+        stdout!.flushSync();
+      });
+    }
+    flushers.add(flush);
+  }
   return (line) => {
-    if (queue.push(line) === 1) setImmediate(flush);
+    if (queue.push(line) === 1) setTimeout(flush, FLUSH_MS).unref();
   };
 }
 
-/** One human line: time, method, path, status, duration, and for a rejection the rule and param. */
+/** One human line (the time is added when it is written): method, path, status, duration, and for a rejection the rule and param. */
 export function formatLine(method: string, url: string, status: number, ms: number, rejection?: { ruleId: string; param: string | null }): string {
-  const time = new Date().toISOString().slice(11, 23);
-  const base = `${time} ${method} ${url} ${status} ${ms.toFixed(1)}ms`;
+  const base = `${method} ${url} ${status} ${ms.toFixed(1)}ms`;
   return rejection ? `${base} rule=${rejection.ruleId}${rejection.param === null ? '' : ` param=${rejection.param}`}` : base;
 }

@@ -90,12 +90,12 @@ interface JobRecord {
   fineTunedModel: string;
   failure: FineTuningJobError | null;
   cancelledMs: number | null;
-  // Materialised from the clock: how far through its steps the job is.
+  // Materialised from the clock: how far through its steps the job is. Its events are
+  // not stored: event i is step i (or the cancel), rebuilt when listed.
   steps: readonly Step[];
   applied: number;
   status: FineTuningJobStatus;
   finishedMs: number | null;
-  events: FineTuningJobEvent[];
 }
 
 interface FileRecord {
@@ -132,23 +132,16 @@ const SHARED_FILES: readonly FileRecord[] = sampleFiles.map((s) => ({
   deleted: false,
 }));
 
-/** Items newest first, starting below index `start` (exclusive), skipping what `visible` rejects. */
-function pageOf<T, U>(items: readonly T[], start: number, limit: number, visible: (t: T) => boolean, view: (t: T) => U): { data: U[]; has_more: boolean } {
+/** Items newest first (highest index first), starting below index `start`, skipping what `visible` rejects. */
+function pageOf<U>(start: number, limit: number, visible: (i: number) => boolean, view: (i: number) => U): { data: U[]; has_more: boolean } {
   const data: U[] = [];
   let i = start - 1;
-  for (; i >= 0 && data.length < limit; i--) {
-    const item = items[i] as T;
-    if (visible(item)) data.push(view(item));
-  }
+  for (; i >= 0 && data.length < limit; i--) if (visible(i)) data.push(view(i));
   let has_more = false;
-  for (; i >= 0; i--) {
-    if (visible(items[i] as T)) {
-      has_more = true;
-      break;
-    }
-  }
+  for (; i >= 0 && !has_more; i--) has_more = visible(i);
   return { data, has_more };
 }
+const always = (): boolean => true;
 
 export function createService(options: ServiceOptions = {}): StubService {
   const clock = options.clock ?? realClock(options.speed ?? 1);
@@ -170,19 +163,29 @@ export function createService(options: ServiceOptions = {}): StubService {
   const record = (r: JournalRecord): void => journal?.append(r);
 
   // ---- jobs ---------------------------------------------------------------
-  const applyStep = (job: JobRecord, step: Omit<Step, 'at'>, atMs: number, index: number): void => {
+  const applyStep = (job: JobRecord, step: Omit<Step, 'at'>, atMs: number): void => {
     if (step.status) {
       job.status = step.status;
       if (isFinished(step.status)) job.finishedMs = atMs;
     }
-    job.events.push({
+  };
+
+  /** How many events the job has emitted so far (after materialise). */
+  const eventCount = (job: JobRecord): number => job.applied + (job.status === CANCELLED ? 1 : 0);
+
+  /** Event i of a job: step i of its lifecycle, or its cancellation. */
+  const eventAt = (job: JobRecord, i: number): FineTuningJobEvent => {
+    const step = i < job.applied ? (job.steps[i] as Step) : undefined;
+    const at = step ? clock.wallTimeAfter(job.createdMs, step.at) : (job.cancelledMs as number);
+    const { level, type, message } = step ?? CANCEL_STEP;
+    return {
       object: 'fine_tuning.job.event',
-      id: eventId(job.id, index),
-      created_at: seconds(atMs),
-      level: step.level,
-      message: step.message({ fineTunedModel: job.fineTunedModel, failure: job.failure }),
-      type: step.type,
-    });
+      id: eventId(job.id, i),
+      created_at: seconds(at),
+      level,
+      message: message({ fineTunedModel: job.fineTunedModel, failure: job.failure }),
+      type,
+    };
   };
 
   /** Bring a job up to date with the clock (its lifecycle advances lazily, when it is read). */
@@ -195,10 +198,10 @@ export function createService(options: ServiceOptions = {}): StubService {
       if (step.at > elapsed) break;
       const at = clock.wallTimeAfter(job.createdMs, step.at);
       if (at > until) break;
-      applyStep(job, step, at, job.applied);
+      applyStep(job, step, at);
       job.applied++;
     }
-    if (job.cancelledMs !== null && !isFinished(job.status)) applyStep(job, CANCEL_STEP, job.cancelledMs, job.events.length);
+    if (job.cancelledMs !== null && !isFinished(job.status)) applyStep(job, CANCEL_STEP, job.cancelledMs);
     return job;
   };
 
@@ -233,7 +236,6 @@ export function createService(options: ServiceOptions = {}): StubService {
       applied: 0,
       status: (r.failure ? FAILURE_STEPS : SUCCESS_STEPS).find((s) => s.status)!.status!,
       finishedMs: null,
-      events: [],
     };
     org.jobIndex.set(job.id, org.jobs.length);
     org.jobs.push(job);
@@ -378,7 +380,7 @@ export function createService(options: ServiceOptions = {}): StubService {
         if (i === undefined) return unknownCursor(page.after);
         start = i;
       }
-      const { data, has_more } = pageOf(o.jobs, start, page.limit, () => true, (j) => jobView(materialise(j)));
+      const { data, has_more } = pageOf(start, page.limit, always, (i) => jobView(materialise(o.jobs[i] as JobRecord)));
       return ok({ object: 'list', data, has_more });
     },
 
@@ -405,13 +407,13 @@ export function createService(options: ServiceOptions = {}): StubService {
       const job = findJob(org, jobId);
       if (!job) return jobNotFound(jobId);
       materialise(job);
-      let start = job.events.length;
+      let start = eventCount(job);
       if (page.after !== undefined) {
         const i = stepOfEventId(jobId, page.after);
-        if (i === undefined || job.events[i]?.id !== page.after) return unknownCursor(page.after);
+        if (i === undefined || i >= start) return unknownCursor(page.after);
         start = i;
       }
-      const { data, has_more } = pageOf(job.events, start, page.limit, () => true, (e) => ({ ...e }));
+      const { data, has_more } = pageOf(start, page.limit, always, (i) => eventAt(job, i));
       return ok({ object: 'list', data, has_more });
     },
 
@@ -449,7 +451,7 @@ export function createService(options: ServiceOptions = {}): StubService {
         if (i === undefined) return unknownCursor(page.after);
         start = i;
       }
-      const { data, has_more } = pageOf(o.files, start, page.limit, (f) => !f.deleted, fileView);
+      const { data, has_more } = pageOf(start, page.limit, (i) => !(o.files[i] as FileRecord).deleted, (i) => fileView(o.files[i] as FileRecord));
       return ok({ object: 'list', data, has_more });
     },
 

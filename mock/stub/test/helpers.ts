@@ -11,6 +11,7 @@ import { basePath, matchOperation, operation, validateResponse, type OperationId
 import { ManualClock } from '../service/clock.js';
 import { createService, type ServiceOptions, type StubService } from '../service/service.js';
 import { createApp, type StubOptions } from '../http/app.js';
+import { FLUSH_MS } from '../http/log.js';
 
 export interface TestStub {
   server: Server;
@@ -51,9 +52,9 @@ export async function startTestStub(options: StubOptions & ServiceOptions = {}):
 export const v1 = (path: string): string => basePath + path;
 export const bearer = (token: string): string => `Bearer ${token}`;
 
-/** The log lines written so far, once the log (flushed after each turn) has caught up. */
+/** The log lines written so far, once the log (flushed in batches) has caught up. */
 export async function logLines(stub: TestStub): Promise<string[]> {
-  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, FLUSH_MS + 10));
   return stub.lines;
 }
 
