@@ -3,7 +3,11 @@
  * Fields come back as text; the first part named `file` as bytes with its filename.
  */
 import type { IncomingMessage } from 'node:http';
-import busboy from 'busboy';
+import type busboyType from 'busboy';
+
+// Loaded on the first upload, not at start (cold start counts).
+let busboyModule: Promise<typeof busboyType> | undefined;
+const loadBusboy = () => (busboyModule ??= import('busboy').then((m) => m.default));
 
 export interface FilePart {
   filename: string;
@@ -15,7 +19,8 @@ export type MultipartResult =
   | { ok: false; tooLarge: true }
   | { ok: false; malformed: string };
 
-export function readMultipart(req: IncomingMessage, max: number | undefined, fileField = 'file'): Promise<MultipartResult> {
+export async function readMultipart(req: IncomingMessage, max: number | undefined, fileField = 'file'): Promise<MultipartResult> {
+  const busboy = await loadBusboy();
   return new Promise((resolve) => {
     let done = false;
     const finish = (r: MultipartResult) => {
@@ -27,7 +32,7 @@ export function readMultipart(req: IncomingMessage, max: number | undefined, fil
       }
       resolve(r);
     };
-    let bb: busboy.Busboy;
+    let bb: busboyType.Busboy;
     try {
       bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fields: 50, files: 10, parts: 60 } });
     } catch (e) {
