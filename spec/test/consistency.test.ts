@@ -5,7 +5,21 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fineTunedModelPattern, operation, validateBody, validateResponse } from '../index.js';
+import {
+  baseModels,
+  createDefaults,
+  document,
+  errorTypeFor,
+  fineTunedModelPattern,
+  jobStatuses,
+  lifecycle,
+  listLimits,
+  operation,
+  operations,
+  styleModels,
+  validateBody,
+  validateResponse,
+} from '../index.js';
 
 const create = operation('createFineTuningJob');
 const retrieve = operation('retrieveFineTuningJob');
@@ -31,5 +45,44 @@ describe('create and job agree', () => {
 
   it('without a suffix the model name ftm-{uuid} is accepted too', () => {
     expect(validateResponse(retrieve, 200, { ...succeeded, fine_tuned_model: `ftm-${randomUUID()}` })).toEqual({ ok: true });
+  });
+});
+
+type Schema = { enum?: string[]; pattern?: string; items?: Schema; properties?: Record<string, Schema>; minimum?: number; maximum?: number };
+const schemas = document.components!.schemas as Record<string, Schema>;
+const job = schemas.FineTuningJob!.properties!;
+const request = schemas.CreateFineTuningJobRequest!.properties!;
+
+describe('the figures agree', () => {
+  it('every option and default a create accepts is a value a job may carry', () => {
+    for (const m of styleModels) expect(job.style_model!.enum).toContain(m);
+    for (const m of baseModels) expect(job.base_model!.enum).toContain(m);
+    expect(styleModels).toContain(createDefaults.style_model);
+    expect(baseModels).toContain(createDefaults.base_model);
+  });
+
+  it('a file id the API hands out is one a create and a job accept', () => {
+    const filePattern = schemas.File!.properties!.id!.pattern;
+    expect(request.training_files!.items!.pattern).toBe(filePattern);
+    expect(job.training_files!.items!.pattern).toBe(filePattern);
+    expect(schemas.DeletedFile!.properties!.id!.pattern).toBe(filePattern);
+  });
+
+  it('the lifecycle names exactly the statuses of the enum, starts unfinished and ends finished', () => {
+    expect(Object.keys(lifecycle.next).sort()).toEqual([...jobStatuses].sort());
+    for (const s of [...lifecycle.initial, ...lifecycle.finished, ...Object.values(lifecycle.next).flat()]) expect(jobStatuses).toContain(s);
+    expect(jobStatuses).toContain('queued'); // the reference's example
+    expect(lifecycle.initial).toContain('queued');
+  });
+
+  it('the default page size is within the limits', () => {
+    const limit = (document.components!.parameters!.Limit as { schema: Schema }).schema;
+    expect(listLimits.default).toBeGreaterThanOrEqual(limit.minimum!);
+    expect(listLimits.default).toBeLessThanOrEqual(listLimits.max);
+  });
+
+  it('every error status an operation declares has an error type the envelope allows', () => {
+    const types = (schemas.Error!.properties!.error!.properties!.type as Schema).enum!;
+    for (const op of operations) for (const status of op.responses.keys()) if (status >= 400) expect(types, `${op.operationId} ${status}`).toContain(errorTypeFor(status));
   });
 });
