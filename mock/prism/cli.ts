@@ -36,9 +36,19 @@ export function registerMockCommand(program: Command): void {
     .option('--verbose', "also print Prism's own log lines", false)
     .action(async (opts: { port: number; host: string; verbose: boolean }) => {
       const log = (line: string) => process.stdout.write(line + '\n');
-      let mock;
+      let mock: Awaited<ReturnType<typeof startPrismMock>> | undefined;
       try {
-        mock = await startPrismMock({ port: opts.port, host: opts.host, verbose: opts.verbose, log });
+        mock = await startPrismMock({
+          port: opts.port,
+          host: opts.host,
+          verbose: opts.verbose,
+          log,
+          // Without Prism the mock can only answer 500: better to stop and say why.
+          onPrismExit: (why) => {
+            process.stderr.write(`vaero mock: ${why}; stopping\n`);
+            void mock?.close().then(() => process.exit(1));
+          },
+        });
       } catch (e) {
         const inUse = (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
         process.stderr.write(`vaero mock: ${inUse ? `port ${opts.port} on ${opts.host} is in use; choose another with --port` : (e as Error).message}\n`);

@@ -20,6 +20,11 @@ export interface PrismMockOptions {
   verbose?: boolean;
   /** Who decides the schema layer: the spec module (default) or Prism alone (see FrontOptions.judge). */
   judge?: 'spec' | 'prism';
+  /**
+   * Called if the Prism process dies while the mock runs (the front then answers 500).
+   * Default: a line to `log`.
+   */
+  onPrismExit?: (why: string) => void;
 }
 
 export interface PrismMock {
@@ -30,7 +35,10 @@ export interface PrismMock {
 
 export async function startPrismMock(options: PrismMockOptions = {}): Promise<PrismMock> {
   const host = options.host ?? '127.0.0.1';
-  const prism = await startPrismProcess({ verbose: options.verbose ? options.log : undefined });
+  const prism = await startPrismProcess({
+    verbose: options.verbose ? options.log : undefined,
+    onUnexpectedExit: options.onPrismExit ?? ((why) => options.log?.(`${why}: the mock answers 500 until it is restarted`)),
+  });
   const app = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log });
   const server = app.listen(options.port ?? 4010, host);
   try {

@@ -29,6 +29,8 @@ export interface PrismProcessOptions {
   verbose?: (line: string) => void;
   /** How long Prism may take to start (ms). */
   startTimeoutMs?: number;
+  /** Called if Prism exits after it started without stop() having been called (it crashed or was killed). */
+  onUnexpectedExit?: (why: string) => void;
 }
 
 /** The pinned Prism CLI's entry point, from its package.json. */
@@ -65,7 +67,13 @@ export function startPrismProcess(options: PrismProcessOptions = {}): Promise<Pr
   // The channel is only a lifeline: it must not keep this process alive.
   (child.channel as { unref(): void } | null | undefined)?.unref();
   const exited = new Promise<void>((resolve) => child.once('exit', () => (running.delete(child), resolve())));
+  let stopping = false;
+  let started = false;
+  child.once('exit', (code, signal) => {
+    if (started && !stopping) options.onUnexpectedExit?.(`Prism exited unexpectedly (${signal ?? `code ${code}`})`);
+  });
   const stop = async () => {
+    stopping = true;
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
@@ -91,6 +99,7 @@ export function startPrismProcess(options: PrismProcessOptions = {}): Promise<Pr
       const m = /Prism is listening on (http:\/\/\S+)/.exec(line);
       if (m && !settled) {
         settled = true;
+        started = true;
         clearTimeout(timer);
         resolve({ url: (m[1] as string).replace(/\/$/, ''), pid: child.pid as number, stop });
       }

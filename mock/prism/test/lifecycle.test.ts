@@ -66,6 +66,25 @@ describe('startPrismMock', () => {
   });
 });
 
+describe('when Prism dies under the mock', () => {
+  it('the mock says so, and answers 500 in the envelope instead of hanging', async () => {
+    const before = await childrenOf(process.pid);
+    const why: string[] = [];
+    const mock = await startPrismMock({ port: 0, onPrismExit: (w) => why.push(w) });
+    try {
+      const [prismPid] = (await childrenOf(process.pid)).filter((p) => !before.includes(p));
+      process.kill(prismPid!, 'SIGKILL');
+      await waitFor(() => why.length > 0);
+      expect(why[0]).toMatch(/Prism exited unexpectedly \(SIGKILL\)/);
+      const res = await fetch(`${mock.baseUrl}/files`, { headers: { authorization: 'Bearer t' } });
+      expect(res.status).toBe(500);
+      expect(((await res.json()) as { error: { type: string } }).error.type).toBe('server_error');
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
 describe('vaero mock (the built command)', () => {
   beforeAll(async () => {
     // `npm test` builds first; a lone `vitest run mock/prism` may not have.
@@ -104,6 +123,23 @@ describe('vaero mock (the built command)', () => {
         for (const pid of prismPids) expect(alive(pid), `Prism pid ${pid} outlived the mock`).toBe(false);
       }
       expect(out).not.toMatch(/\[prism\]/);
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
+  });
+
+  it('stops with exit 1 and says why when its Prism dies', async () => {
+    const proc = spawn(process.execPath, [cli, 'mock', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    proc.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => /base URL: /.test(out), 20_000);
+      const [prismPid] = await childrenOf(proc.pid!);
+      process.kill(prismPid!, 'SIGKILL');
+      expect(await exited).toBe(1);
+      expect(out).toMatch(/Prism exited unexpectedly \(SIGKILL\); stopping/);
     } finally {
       if (proc.exitCode === null) proc.kill('SIGKILL');
     }
