@@ -41,7 +41,7 @@ function newResult(c: Check): MutableCheck {
   return { id: c.id, title: c.title, ruleId: c.ruleId, status: 'passed', assertions: 0, requests: 0, durationMs: 0, failures: [], byKey: new Map() };
 }
 
-function addFailure(target: MutableCheck, f: FailureInput & { ruleId: string }): void {
+function addFailure(client: HttpClient, target: MutableCheck, f: FailureInput & { ruleId: string }): void {
   const r = rule(f.ruleId);
   const ex = f.exchange;
   const key = [f.ruleId, ex?.operationId ?? '', ex?.response?.status ?? ex?.error ?? '', f.message].join('|');
@@ -50,7 +50,8 @@ function addFailure(target: MutableCheck, f: FailureInput & { ruleId: string }):
     seen.occurrences++;
     return;
   }
-  const failure: Failure = {
+  // What goes into a report never holds a token, even one the server echoed back.
+  const failure: Failure = client.redactDeep({
     checkId: target.id,
     ruleId: f.ruleId,
     severity: r.severity,
@@ -60,7 +61,7 @@ function addFailure(target: MutableCheck, f: FailureInput & { ruleId: string }):
     ...(ex ? { exchange: ex } : {}),
     ...(f.replay ? { replay: f.replay } : {}),
     occurrences: 1,
-  };
+  });
   target.byKey.set(key, failure);
   target.failures.push(failure);
 }
@@ -81,7 +82,7 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
     if (current) current.requests++;
     for (const f of judgeExchange(ex)) {
       const target = results.get(f.checkId)!;
-      addFailure(target, f);
+      addFailure(client, target, f);
       failures++;
     }
     // Every answer is one assertion of each conformance check that applies to it.
@@ -106,7 +107,7 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
     },
     fail: (f) => {
       if (!current) return;
-      addFailure(current, { ...f, ruleId: f.ruleId ?? current.ruleId });
+      addFailure(client, current, { ...f, ruleId: f.ruleId ?? current.ruleId });
       failures++;
     },
     skip: (reason) => {
@@ -142,7 +143,7 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
         }
       } else {
         const e = err as Error;
-        addFailure(r, { ruleId: c.ruleId, message: `The check could not complete: ${e.message}`, received: e.message });
+        addFailure(client, r, { ruleId: c.ruleId, message: `The check could not complete: ${e.message}`, received: e.message });
       }
     }
     r.durationMs = Math.round(performance.now() - t0);

@@ -5,6 +5,7 @@
  */
 import { matchOperation } from '../../spec/index.js';
 import { toCurl } from './curl.js';
+import { nodeTransport } from './transport.js';
 import type { Exchange, RecordedRequest, RecordedResponse } from './exchange.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -70,6 +71,8 @@ export interface ClientOptions {
 }
 
 const MAX_BODY_KEPT = 64 * 1024;
+/** Request bodies longer than this are recorded cut (bodyBytes says how long they were). */
+const MAX_REQUEST_BODY_KEPT = 2048;
 const MAX_429_RETRIES = 5;
 
 function describeError(err: unknown): string {
@@ -88,7 +91,7 @@ export class HttpClient {
 
   constructor(private readonly opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-    this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.fetchImpl = opts.fetch ?? nodeTransport;
     // Longest first, so a token that contains the other is replaced whole.
     this.secrets = (
       [
@@ -113,6 +116,14 @@ export class HttpClient {
     let out = text;
     for (const [secret, name] of this.secrets) out = out.split(secret).join(name);
     return out;
+  }
+
+  /** A deep copy with every string redacted (for what goes into a report). */
+  redactDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T;
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.redact(k), this.redactDeep(v)])) as T;
+    return value;
   }
 
   async send(o: SendOptions): Promise<Exchange> {
@@ -171,11 +182,12 @@ export class HttpClient {
     }
 
     const request: RecordedRequest = {
+      ...(recordedBody !== undefined && recordedBody.length > MAX_REQUEST_BODY_KEPT ? { bodyBytes: Buffer.byteLength(recordedBody) } : {}),
       method: o.method.toUpperCase(),
       url: this.redact(url),
       path: o.path,
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, this.redact(v)])),
-      ...(recordedBody !== undefined ? { body: this.redact(recordedBody) } : {}),
+      ...(recordedBody !== undefined ? { body: this.redact(recordedBody.length > MAX_REQUEST_BODY_KEPT ? recordedBody.slice(0, MAX_REQUEST_BODY_KEPT) : recordedBody) } : {}),
       ...(multipart ? { multipart } : {}),
     };
     const operationId = matchOperation(o.method, o.path)?.operation.operationId;
@@ -192,16 +204,17 @@ export class HttpClient {
       });
       const text = await res.text();
       const resHeaders: Record<string, string> = {};
-      res.headers.forEach((v, k) => (resHeaders[k] = this.redact(v)));
+      // The answer is kept as sent, to be judged; the runner redacts what goes into a report.
+      res.headers.forEach((v, k) => (resHeaders[k] = v));
       let json: unknown;
       if (/\bjson\b/i.test(resHeaders['content-type'] ?? '')) {
         try {
-          json = JSON.parse(this.redact(text));
+          json = JSON.parse(text);
         } catch {
           json = undefined;
         }
       }
-      const kept = this.redact(text.length > MAX_BODY_KEPT ? text.slice(0, MAX_BODY_KEPT) + '…' : text);
+      const kept = text.length > MAX_BODY_KEPT ? text.slice(0, MAX_BODY_KEPT) + '…' : text;
       response = { status: res.status, headers: resHeaders, body: kept, ...(json !== undefined ? { json } : {}) };
     } catch (err) {
       if (seq === 1 || this.used === 1) throw new Unreachable(this.redact(this.baseUrl), describeError(err));

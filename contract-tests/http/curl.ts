@@ -28,6 +28,9 @@ export function toCurl(req: RecordedRequest): string {
   if (req.multipart) {
     for (const [k, v] of Object.entries(req.multipart.fields)) lines.push(`--form ${quote(`${k}=${v}`)}`);
     for (const f of req.multipart.files) lines.push(`--form ${quote(`${f.field}=@${f.filename};type=${f.contentType}`)}`);
+  } else if (req.bodyBytes !== undefined) {
+    // Too long to show: the request carried this many bytes (the report keeps the start of them).
+    lines.push(`--data-binary @body.txt  # a body of ${req.bodyBytes} bytes, starting ${quote(req.body?.slice(0, 60) ?? '')}`);
   } else if (req.body !== undefined) {
     lines.push(`--data-binary ${quote(req.body)}`);
   }

@@ -13,8 +13,10 @@ export interface RecordedRequest {
   path: string;
   /** Headers as sent, tokens redacted (`Bearer $VAERO_TOKEN`). */
   headers: Record<string, string>;
-  /** The body as text (JSON or raw), when it was text. */
+  /** The body as text (JSON or raw), when it was text; cut when longer than 2 KiB. */
   body?: string;
+  /** Set when the body was cut: its full length in bytes. */
+  bodyBytes?: number;
   /** A multipart body: its fields, and files by name and filename. */
   multipart?: { fields: Record<string, string>; files: { field: string; filename: string; contentType: string; bytes: number }[] };
 }

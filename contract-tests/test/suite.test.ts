@@ -4,6 +4,7 @@
  * keeps to its budget, jobs that do not finish in time reported skipped, warn-severity
  * rules reported as warnings, and seeded runs that replay.
  */
+import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { startStub } from '../../mock/stub/index.js';
@@ -11,8 +12,11 @@ import { operation, rules, validateBody } from '../../spec/index.js';
 import { allChecks } from '../checks/index.js';
 import { mutations, validBody } from '../checks/arbitraries.js';
 import { BudgetExhausted, HttpClient } from '../http/client.js';
+import { nodeTransport } from '../http/transport.js';
 import { runContractSuite } from '../index.js';
-import { startMutant, withJson, TEST_SPEED } from './mutants/front.js';
+import { json, startMutant, withJson, TEST_SPEED } from './mutants/front.js';
+import { toHtml } from '../reports/html.js';
+import { toJUnit } from '../reports/junit.js';
 import { mutants } from './mutants/catalogue.js';
 
 const create = operation('createFineTuningJob');
@@ -70,9 +74,11 @@ describe('the HTTP client', () => {
 
   it('never records the token: headers, URL, answers and curl say $VAERO_TOKEN', async () => {
     const client = new HttpClient({ baseUrl: `http://example.test/v1`, token, maxRequests: 10, fetch: async () => answer(401, { error: { message: `bad token ${token}` } }) });
-    const ex = await client.send({ method: 'get', path: '/fine_tuning/jobs', query: { after: token } });
-    const text = JSON.stringify(ex);
-    expect(text).not.toContain(token);
+    const raw = await client.send({ method: 'get', path: '/fine_tuning/jobs', query: { after: token } });
+    // The answer is judged as sent; what is reported is redacted.
+    expect(raw.response?.body).toContain(token);
+    const ex = client.redactDeep(raw);
+    expect(JSON.stringify(ex)).not.toContain(token);
     expect(ex.request.headers.authorization).toBe('Bearer $VAERO_TOKEN');
     expect(ex.curl).toContain('"Authorization: Bearer $VAERO_TOKEN"');
     expect(ex.response?.body).toContain('bad token $VAERO_TOKEN');
@@ -104,6 +110,29 @@ describe('the HTTP client', () => {
   });
 });
 
+describe('the default transport', () => {
+  it('keeps an early answer to a large body (413 on the declared length, then close), from another process', async () => {
+    // A server in its own process, as a real one is: it answers from the headers and never reads the body.
+    const child = spawn(process.execPath, ['-e', `
+      const http = require('node:http');
+      const s = http.createServer((req, res) => { res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }); res.end('{"error":{}}'); });
+      s.listen(0, '127.0.0.1', () => console.log(s.address().port));
+    `]);
+    try {
+      const port = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+      const big = Buffer.alloc(8 * 1024 * 1024, 0x78);
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const res = await nodeTransport(`http://127.0.0.1:${port}/v1/files`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: big });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual(Array(20).fill(413));
+    } finally {
+      child.kill();
+    }
+  });
+});
+
 describe('runs against the stub', () => {
   it('a job that does not finish within --job-timeout is reported skipped with the reason, not passed', async () => {
     const stub = await startStub({ port: 0, host: '127.0.0.1', speed: 0, log: false });
@@ -131,6 +160,30 @@ describe('runs against the stub', () => {
       expect(r.cleanup.problems).toEqual([]);
     } finally {
       await stub.close();
+    }
+  });
+
+  it('a token the server echoes back (headers, bodies) never reaches the report', async () => {
+    const token = 'sk-echoed-secret-4471';
+    const target = await startMutant({
+      name: 'echoes-the-token',
+      fault: 'Answers 201 to a create, and echoes the Authorization header in a header and in error messages.',
+      breaks: 'job.create-status',
+      response: (r, res) => {
+        const echoed = { ...res, headers: { ...res.headers, 'x-echo-authorization': r.headers.authorization ?? '' } };
+        const body = json(res) as { error?: { message?: string } } | undefined;
+        const patched = body?.error ? withJson(echoed, { error: { ...body.error, message: `${body.error.message} (you sent ${r.headers.authorization})` } }) : echoed;
+        return r.method === 'POST' && r.path === '/fine_tuning/jobs' && res.status === 200 ? { ...patched, status: 201 } : patched;
+      },
+    });
+    try {
+      const r = await runContractSuite({ baseUrl: target.baseUrl, token, profile: 'full', seed: 5 });
+      expect(r.summary.brokenRules).toContain('job.create-status');
+      const text = JSON.stringify(r) + toHtml(r) + toJUnit(r);
+      expect(text).toContain('$VAERO_TOKEN');
+      expect(text).not.toContain(token);
+    } finally {
+      await target.close();
     }
   });
 
