@@ -3,7 +3,7 @@
  * mutant (exit 1, naming the rule), an unreachable server and bad usage (exit 2, a
  * clear message, no stack); the reports it writes; tokens in none of them.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,6 +80,56 @@ describe('vaero test against the stub', () => {
       await stub.close();
     }
   });
+});
+
+/** Start `vaero stub` / `vaero mock` as a user does; resolves with the base URL it prints. */
+async function serve(args: string[]): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const url = /http:\/\/[^\s]+\/v1/.exec(out)?.[0];
+      if (url) resolve(url);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`vaero ${args[0]} exited ${code}: ${out}`)));
+  });
+  return {
+    baseUrl,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+describe('as a user runs it: the printed base URL of `vaero stub` and `vaero mock`', () => {
+  it('`vaero test --profile full` against `vaero stub` at its default pace exits 0 (the default --job-timeout fits it)', async () => {
+    const stub = await serve(['stub', '--port', '0', '--quiet']);
+    try {
+      const run = await vaero(['--base-url', stub.baseUrl, '--profile', 'full', '--no-progress'], { VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B });
+      expect(run.stdout).toContain('CONFORMS');
+      expect(run.stdout).not.toContain('Skipped:');
+      expect(run.code).toBe(0);
+    } finally {
+      await stub.stop();
+    }
+  }, 90_000);
+
+  it('`vaero test --profile core` against `vaero mock` (Prism) exits 0', async () => {
+    const mock = await serve(['mock', '--port', '0']);
+    try {
+      const run = await vaero(['--base-url', mock.baseUrl, '--profile', 'core', '--no-progress'], { VAERO_TOKEN: TOKEN });
+      expect(run.stdout).toContain('CONFORMS');
+      expect(run.code).toBe(0);
+    } finally {
+      await mock.stop();
+    }
+  }, 90_000);
 });
 
 describe('vaero test against a mutant', () => {
