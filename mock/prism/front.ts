@@ -204,5 +204,11 @@ export function createFront(options: FrontOptions): Express {
     res.end(Buffer.from(await answer.arrayBuffer()));
   });
 
+  // Anything that still throws is the mock's fault: the envelope, never Express's HTML page with a stack.
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    reject(res, violation(500, 'request.no-5xx-on-bad-input', 'internal_error', `The mock failed: ${err instanceof Error ? err.message : String(err)}`));
+  });
+
   return app;
 }

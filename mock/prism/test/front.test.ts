@@ -37,6 +37,12 @@ beforeAll(async () => {
     req.setEncoding('utf8').on('data', (c: string) => (body += c));
     req.on('end', () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      if (reply.status === 0) {
+        // Prism dies in the middle of an answer.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' }).write('{"obj');
+        setTimeout(() => res.destroy(), 10);
+        return;
+      }
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body);
     });
   });
@@ -131,6 +137,16 @@ describe("Prism's own answers", () => {
     const body = await res.json();
     expect(validateResponse(operation(id), status, body)).toEqual({ ok: true });
     expect(JSON.stringify(body)).toMatch(/No path matched/);
+  });
+
+  it('an answer Prism breaks off is a 500 in the envelope, not an HTML page with a stack', async () => {
+    const base = await front('spec');
+    reply = { status: 0, body: '' };
+    const res = await fetch(`${base}/files`, { headers: { authorization: 'Bearer t' } });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(validateResponse(operation('listFiles'), 500, JSON.parse(text))).toEqual({ ok: true });
+    expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 
   it('an unreachable Prism is a 500 in the envelope', async () => {
