@@ -491,6 +491,21 @@ export const fineTunedModelPattern = new RegExp(
   ((document.components!.schemas!.FineTuningJob as SchemaObject).properties!.fine_tuned_model as SchemaObject).pattern as string,
   'u',
 );
+/** The literal text an id pattern such as ^ftjob-[A-Za-z0-9_-]{1,64}$ starts with ('ftjob-'). */
+function literalPrefix(schemaName: string, property: string): string {
+  const pattern = ((document.components!.schemas![schemaName] as SchemaObject).properties![property] as SchemaObject).pattern as string;
+  const prefix = /^\^([A-Za-z0-9_]+-)/.exec(pattern)?.[1];
+  if (!prefix) throw new Error(`spec: ${schemaName}.${property} has no literal prefix in its pattern ${pattern}`);
+  return prefix;
+}
+/** The prefixes of the ids and names the implementations mint (rules job.id, job.organization_id, job.fine_tuned_model...). */
+export const idPrefixes = {
+  job: literalPrefix('FineTuningJob', 'id'),
+  file: literalPrefix('File', 'id'),
+  event: literalPrefix('FineTuningJobEvent', 'id'),
+  organization: literalPrefix('FineTuningJob', 'organization_id'),
+  fineTunedModel: literalPrefix('FineTuningJob', 'fine_tuned_model'),
+};
 const limitSchema = resolve<OpenAPIV3_1.ParameterObject>({ $ref: '#/components/parameters/Limit' }).schema as SchemaObject;
 export const listLimits = { default: limitSchema.default as number, max: limitSchema.maximum as number };
 /** The base path of the real service (servers[0]); implementations serve the spec's paths under it. */
