@@ -1,16 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { idPrefixes } from '../../../spec/index.js';
 
-/** A random id body: 24 hex characters, well inside the spec's `[A-Za-z0-9_-]{1,64}`. */
+const { job, file, event, organization, fineTunedModel } = idPrefixes;
+
+/** A random id body: 20 hex characters, well inside the spec's `[A-Za-z0-9_-]{1,64}`. */
 function randomBody(): string {
   const u = randomUUID();
   return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23);
 }
 
-export const newJobId = (): string => `ftjob-${randomBody()}`;
-export const newFileId = (): string => `file-${randomBody()}`;
+export const newJobId = (): string => `${job}${randomBody()}`;
+export const newFileId = (): string => `${file}${randomBody()}`;
 
 /** Event ids are derived from the job and the step, so a replayed journal gives the same ids. */
-export const eventId = (jobId: string, step: number): string => `ftevent-${jobId.slice('ftjob-'.length)}-${step}`;
+export const eventId = (jobId: string, step: number): string => `${event}${jobId.slice(job.length)}-${step}`;
 export const stepOfEventId = (jobId: string, id: string): number | undefined => {
   const prefix = eventId(jobId, 0).slice(0, -1);
   if (!id.startsWith(prefix)) return undefined;
@@ -20,8 +23,8 @@ export const stepOfEventId = (jobId: string, id: string): number | undefined => 
 
 /** ftm-{suffix}-{uuid}, or ftm-{uuid} without a suffix (rule job.fine_tuned_model.suffix). */
 export const fineTunedModelName = (suffix: string | null | undefined): string =>
-  suffix ? `ftm-${suffix}-${randomUUID()}` : `ftm-${randomUUID()}`;
+  suffix ? `${fineTunedModel}${suffix}-${randomUUID()}` : `${fineTunedModel}${randomUUID()}`;
 
 /** A stable organization id for a token: the same token is always the same organization. */
 export const organizationIdFor = (token: string): string =>
-  `org-${createHash('sha256').update(token).digest('base64url').slice(0, 24)}`;
+  `${organization}${createHash('sha256').update(token).digest('base64url').slice(0, 24)}`;
