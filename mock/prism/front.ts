@@ -93,12 +93,13 @@ export function createFront(options: FrontOptions): Express {
   // Bodies read with the operation's own limit (express.raw, i.e. body-parser: it
   // checks Content-Length first and drains an oversized body before we answer).
   const readers = new Map<OperationId, RequestHandler>(
-    operations.map((op) => [op.operationId, express.raw({ type: () => true, limit: op.maxBodyBytes ?? 0 })]),
+    // inflate: false — the spec declares no content coding, so a gzip body is 415 like any undeclared encoding.
+    operations.map((op) => [op.operationId, express.raw({ type: () => true, limit: op.maxBodyBytes ?? 0, inflate: false })]),
   );
   const readBody = (op: Operation, req: Request, res: Response) =>
-    new Promise<{ ok: true; body: Buffer | undefined } | { ok: false }>((resolve) => {
+    new Promise<{ ok: true; body: Buffer | undefined } | { ok: false; type: string }>((resolve) => {
       readers.get(op.operationId)!(req, res, ((err?: unknown) => {
-        if (err) return resolve({ ok: false });
+        if (err) return resolve({ ok: false, type: String((err as { type?: string }).type) });
         resolve({ ok: true, body: Buffer.isBuffer(req.body) ? req.body : undefined });
       }) as NextFunction);
     });
@@ -135,7 +136,15 @@ export function createFront(options: FrontOptions): Express {
     let body: Buffer | undefined;
     if (takesBody) {
       const read = await readBody(op, req, res);
-      if (!read.ok) return reject(res, violation(413, rule('request.body-size').id, 'payload_too_large', `The request body is larger than ${op.maxBodyBytes} bytes`));
+      if (!read.ok && read.type === 'entity.too.large') {
+        return reject(res, violation(413, rule('request.body-size').id, 'payload_too_large', `The request body is larger than ${op.maxBodyBytes} bytes`));
+      }
+      if (!read.ok && (read.type === 'encoding.unsupported' || read.type === 'charset.unsupported')) {
+        const what = req.headers['content-encoding'] ? `Content-Encoding ${req.headers['content-encoding']}` : 'The charset';
+        return reject(res, violation(415, rule('request.content-type').id, 'unsupported_media_type', `${what} is not supported here`, 'content-type'));
+      }
+      if (!read.ok && read.type === 'request.aborted') return void res.destroy(); // the client went away mid-body
+      if (!read.ok) return reject(res, violation(400, rule('request.malformed-json').id, 'invalid_body', `The request body could not be read (${read.type})`));
       body = read.body ?? Buffer.alloc(0);
     } else req.resume();
 

@@ -82,6 +82,19 @@ describe('what the front forwards to Prism', () => {
     expect(seen[0]!.headers['content-type']).toBeUndefined();
   });
 
+  it('a body in a content coding the spec does not declare (gzip) is 415, not decoded', async () => {
+    const base = await front('spec');
+    const { gzipSync } = await import('node:zlib');
+    const res = await fetch(`${base}/fine_tuning/jobs`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: new Uint8Array(gzipSync('{"training_files":["file-abc123"]}')),
+    });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: { param: string } }).error.param).toBe('content-type');
+    expect(seen).toHaveLength(0);
+  });
+
   it('nothing at all for a request the spec module rejects (judge spec)', async () => {
     const base = await front('spec');
     const res = await fetch(`${base}/fine_tuning/jobs?x=1`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"training_files":[]}' });
