@@ -232,4 +232,37 @@ export const mutants: Mutant[] = [
     breaks: 'job.cancel',
     response: (_r, res) => patchJobs(res, (j) => (j.status === 'cancelled' ? { ...j, finished_at: null } : j)),
   },
+  {
+    name: 'limit-0-answered-as-limit-1',
+    fault: 'A page size of 0 is read as 1 instead of answered 400.',
+    breaks: 'list.limit',
+    request: (r) => {
+      if (r.query.get('limit') !== '0') return r;
+      const query = new URLSearchParams(r.query);
+      query.set('limit', '1');
+      return { ...r, query };
+    },
+  },
+  {
+    name: 'unknown-route-answered-200',
+    fault: 'A path the spec does not declare is answered 200 with an HTML page.',
+    breaks: 'request.unknown-route',
+    response: (_r, res) => (res.status === 404 && json(res) && (json(res) as { error?: { code?: string } }).error?.code === 'route_not_found' ? { status: 200, headers: { 'content-type': 'text/html' }, body: Buffer.from('<h1>Welcome</h1>') } : res),
+  },
+  {
+    name: 'auth-scheme-case-sensitive',
+    fault: 'Only "Bearer" is accepted, not "bearer" (the scheme is case-insensitive).',
+    breaks: 'auth.bearer',
+    request: (r) => (/^Bearer /.test(r.headers.authorization ?? '') || !r.headers.authorization ? r : jsonAnswer(401, errorBody(violation(401, 'auth.bearer', 'invalid_authorization', 'Send Authorization: Bearer <token>', 'authorization')))),
+  },
+  {
+    name: 'oversized-body-parsed-anyway',
+    fault: 'A create body over x-vaero-max-body-bytes is parsed and judged instead of answered 413.',
+    breaks: 'request.body-size',
+    request: (r) => {
+      const max = operation('createFineTuningJob').maxBodyBytes ?? Infinity;
+      if (!isCreate(r) || r.body.length <= max) return r;
+      return jsonAnswer(400, errorBody(violation(400, 'request.malformed-json', 'invalid_json', 'The request body is not valid JSON')));
+    },
+  },
 ];
