@@ -2,10 +2,13 @@
  * Every request fixture against the stub: the labelled status, `param` and rule (the
  * rule as the stub's log line names it), and every answer valid against the spec.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requestFixtures, toHttpRequest } from '../../../fixtures/index.js';
 import type { ErrorBody } from '../../../spec/index.js';
-import { conforms, logLines, startTestStub, v1, type TestStub } from './helpers.js';
+import { conforms, logLines, startTestStub, v1, expectEveryAnswerConformed, type TestStub } from './helpers.js';
+
+// Every answer any stub in this file gives is checked against the spec, not only those a test inspects.
+afterEach(expectEveryAnswerConformed);
 
 let stub: TestStub;
 beforeAll(async () => {

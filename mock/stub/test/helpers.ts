@@ -24,7 +24,20 @@ export interface TestStub {
   close(): Promise<void>;
 }
 
-export async function startTestStub(options: StubOptions & ServiceOptions = {}): Promise<TestStub> {
+/** Responses of any test stub that broke the spec (see `expectEveryAnswerConformed`). */
+const problems: string[] = [];
+
+/**
+ * Every answer a test stub gives is checked against the spec as it arrives (status declared
+ * for the operation, media type, schema); call this after each test so that no answer, even
+ * one a test does not look at closely, escapes the check.
+ */
+export function expectEveryAnswerConformed(): void {
+  const found = problems.splice(0);
+  expect(found, 'answers that break the spec').toEqual([]);
+}
+
+export async function startTestStub(options: StubOptions & ServiceOptions & { checkAnswers?: boolean } = {}): Promise<TestStub> {
   const clock = (options.clock as ManualClock | undefined) ?? new ManualClock();
   const service = options.service ?? createService({ ...options, clock });
   const lines: string[] = [];
@@ -37,7 +50,18 @@ export async function startTestStub(options: StubOptions & ServiceOptions = {}):
     service,
     clock,
     lines,
-    http: request.agent(`http://127.0.0.1:${port}`),
+    http: (() => {
+      const agent = request.agent(`http://127.0.0.1:${port}`);
+      if (options.checkAnswers !== false) {
+        agent.use((req: { method: string; url: string; on(event: 'response', listener: (res: request.Response) => void): unknown }) => {
+          req.on('response', (res: request.Response) => {
+            const p = conformanceProblem(res);
+            if (p) problems.push(`${req.method} ${req.url}: ${p}`);
+          });
+        });
+      }
+      return agent;
+    })(),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
@@ -56,6 +80,28 @@ export const bearer = (token: string): string => `Bearer ${token}`;
 export async function logLines(stub: TestStub): Promise<string[]> {
   await new Promise((r) => setTimeout(r, FLUSH_MS + 10));
   return stub.lines;
+}
+
+/** Why a response is not one the spec declares, or undefined if it is (answers outside the base path are not the API's). */
+function conformanceProblem(res: request.Response): string | undefined {
+  const url = new URL(res.request.url);
+  // CORS preflights are not API operations; answers outside the base path (the admin endpoint) are not the API's.
+  if (res.request.method === 'OPTIONS') return undefined;
+  if (!url.pathname.startsWith(basePath + '/') && res.status !== 404) return undefined;
+  let op = operation('retrieveFineTuningJob'); // an unknown route is checked against the 404 envelope
+  try {
+    op = matchOperation(res.request.method, url.pathname.slice(basePath.length))?.operation ?? op;
+  } catch {
+    // a path that does not decode addresses no operation
+  }
+  const declared = op.responses.get(res.status);
+  if (!declared) return `${op.operationId} does not declare status ${res.status}`;
+  const media = res.headers['content-type']?.split(';')[0];
+  if (media !== declared.mediaType) return `media type ${media}, declared ${declared.mediaType}`;
+  const check = validateResponse(op, res.status, declared.mediaType.startsWith('text/') ? res.text : res.body);
+  if (!check.ok) return `${res.status} body breaks the spec: ${JSON.stringify(check).slice(0, 300)}`;
+  if (/\n\s+at .+:\d+:\d+/.test(res.text ?? '')) return 'a stack trace in the answer';
+  return undefined;
 }
 
 /**

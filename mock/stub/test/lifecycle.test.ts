@@ -3,11 +3,14 @@
  * spec's order, events at each step, the model name, cancel in every status, and the
  * forced failure (header and admin endpoint).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fineTunedModelPattern, lifecycle, type FineTuningJob, type FineTuningJobEventList, type FineTuningJobStatus } from '../../../spec/index.js';
 import { ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER } from '../http/app.js';
 import { realClock } from '../service/clock.js';
-import { bearer, conforms, referenceBody, startTestStub, v1, type TestStub } from './helpers.js';
+import { bearer, conforms, referenceBody, startTestStub, v1, expectEveryAnswerConformed, type TestStub } from './helpers.js';
+
+// Every answer any stub in this file gives is checked against the spec, not only those a test inspects.
+afterEach(expectEveryAnswerConformed);
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const auth = bearer('lifecycle-token');

@@ -2,9 +2,12 @@
  * Lists: newest first, `after`/`limit` cursors that never skip or repeat an item while
  * jobs are being created, `has_more`, and the same for files and events.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listLimits, type FileList, type FineTuningJobEventList, type FineTuningJobList } from '../../../spec/index.js';
-import { bearer, conforms, referenceBody, startTestStub, v1, type TestStub } from './helpers.js';
+import { bearer, conforms, referenceBody, startTestStub, v1, expectEveryAnswerConformed, type TestStub } from './helpers.js';
+
+// Every answer any stub in this file gives is checked against the spec, not only those a test inspects.
+afterEach(expectEveryAnswerConformed);
 
 let stub: TestStub;
 beforeAll(async () => {

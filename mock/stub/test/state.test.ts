@@ -6,11 +6,14 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_FAIL_NEXT_PATH } from '../http/app.js';
 import { ManualClock } from '../service/clock.js';
 import { createService } from '../service/service.js';
-import { bearer, conforms, referenceBody, startTestStub, v1, type TestStub } from './helpers.js';
+import { bearer, conforms, referenceBody, startTestStub, v1, expectEveryAnswerConformed, type TestStub } from './helpers.js';
+
+// Every answer any stub in this file gives is checked against the spec, not only those a test inspects.
+afterEach(expectEveryAnswerConformed);
 
 const dir = mkdtempSync(join(tmpdir(), 'vaero-stub-state-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

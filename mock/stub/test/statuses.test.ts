@@ -6,13 +6,16 @@
  */
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { operation, operations, type OperationId } from '../../../spec/index.js';
 import type { StubService } from '../service/service.js';
 import { createService } from '../service/service.js';
 import { ManualClock } from '../service/clock.js';
-import { bearer, conforms, logLines, referenceBody, startTestStub, v1, type TestStub } from './helpers.js';
+import { bearer, conforms, logLines, referenceBody, startTestStub, v1, expectEveryAnswerConformed, type TestStub } from './helpers.js';
 import type { Response } from 'supertest';
+
+// Every answer any stub in this file gives is checked against the spec, not only those a test inspects.
+afterEach(expectEveryAnswerConformed);
 
 const T = bearer('statuses');
 let stub: TestStub;
@@ -208,7 +211,7 @@ describe('HTTP edges', () => {
         return r.ok ? { ok: true, value: { ...r.value, created_at: r.value.created_at * 1000 } } : r;
       },
     };
-    const debug = await startTestStub({ service: wrong, debug: true });
+    const debug = await startTestStub({ service: wrong, debug: true, checkAnswers: false }); // breaks the spec on purpose
     try {
       await debug.http.post(v1('/fine_tuning/jobs')).set('authorization', T).send(referenceBody);
       const lines = await logLines(debug);
@@ -217,7 +220,7 @@ describe('HTTP edges', () => {
       await debug.close();
     }
     // Without debug, nothing is checked at run time.
-    const quiet = await startTestStub({ service: wrong });
+    const quiet = await startTestStub({ service: wrong, checkAnswers: false });
     try {
       await quiet.http.post(v1('/fine_tuning/jobs')).set('authorization', T).send(referenceBody);
       expect((await logLines(quiet)).some((l) => l.includes(' DEBUG '))).toBe(false);

@@ -3,11 +3,14 @@
  * cancels, reads or trains on another's jobs or files (404 in the path and 400
  * training_files in a body, exactly as for an unknown id). And --tokens.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { trainingFiles } from '../../../fixtures/index.js';
 import type { ErrorBody, FileList, FineTuningJob, FineTuningJobList, VaeroFile } from '../../../spec/index.js';
-import { bearer, conforms, referenceBody, startTestStub, v1, type TestStub } from './helpers.js';
+import { bearer, conforms, referenceBody, startTestStub, v1, expectEveryAnswerConformed, type TestStub } from './helpers.js';
+
+// Every answer any stub in this file gives is checked against the spec, not only those a test inspects.
+afterEach(expectEveryAnswerConformed);
 
 const A = bearer('tenant-a');
 const B = bearer('tenant-b');
