@@ -162,3 +162,15 @@ export function malformedJson(valid: Body): fc.Arbitrary<string> {
 export function undeclaredMediaType(op: Operation): fc.Arbitrary<string> {
   return fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'text/csv', 'application/octet-stream').filter((t) => !op.requestMediaTypes.includes(t));
 }
+
+/** Query values (as text) that break one constraint of a query parameter's schema; the caller filters with the validator. */
+export function invalidQueryValue(schema: Schema & { minimum?: number; maximum?: number }): fc.Arbitrary<string> | undefined {
+  const options: fc.Arbitrary<string>[] = [];
+  if (typesOf(schema).includes('integer')) {
+    if (schema.minimum !== undefined) options.push(fc.integer({ min: -1000, max: schema.minimum - 1 }).map(String));
+    if (schema.maximum !== undefined) options.push(fc.integer({ min: schema.maximum + 1, max: schema.maximum + 10_000 }).map(String));
+    options.push(fc.constantFrom('abc', '1.5', 'ten', '-', '0x10'));
+  }
+  if (typesOf(schema).includes('string') && schema.minLength !== undefined && schema.minLength > 0) options.push(fc.constant(''));
+  return options.length ? fc.oneof(...options) : undefined;
+}

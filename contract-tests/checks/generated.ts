@@ -6,11 +6,11 @@
  * validator gives for it, never a 2xx or 5xx.
  */
 import fc from 'fast-check';
-import { createDefaults, operation, validateBody, type FineTuningJob } from '../../spec/index.js';
+import { createDefaults, operation, operations, validateBody, validateQuery, type FineTuningJob } from '../../spec/index.js';
 import { requestFixtures } from '../../fixtures/index.js';
 import { BudgetExhausted } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
-import { malformedJson, mutations, undeclaredMediaType, validBody } from './arbitraries.js';
+import { invalidQueryValue, malformedJson, mutations, undeclaredMediaType, validBody } from './arbitraries.js';
 import { expectAccepted, expectRejected, type ExpectedRejection } from './expectations.js';
 import type { Check, CheckContext, FailureInput } from './types.js';
 
@@ -140,5 +140,33 @@ export const generatedInvalidBodies: Check = {
       const ex = await ctx.send({ method: 'post', path: create.path, raw: JSON.stringify(body), headers: { 'content-type': type } });
       expectRejected(recorder(ctx, record), ex, wrongType, `a JSON body sent as ${type}`);
     });
+  },
+};
+
+export const generatedInvalidQueries: Check = {
+  id: 'generated-invalid-queries',
+  title: 'Generated query values that each break one constraint (limit, after) are rejected with 400 naming the parameter',
+  ruleId: 'list.limit',
+  alsoVerifies: ['list.after'],
+  profiles: ['core', 'full'],
+  async run(ctx) {
+    for (const op of operations.filter((o) => o.queryParams.length)) {
+      // A path id the implementation knows (the query is judged before the id anyway).
+      const values: Record<string, string | undefined> = { fine_tuning_job_id: [...ctx.state.createdJobs][0] ?? requestFixtures.find((f) => f.pathParams?.fine_tuning_job_id)?.pathParams?.fine_tuning_job_id };
+      if (op.pathParams.some((p) => !values[p])) continue;
+      const path = op.path.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(values[n]!));
+      for (const param of op.queryParams) {
+        const arb = invalidQueryValue(param.schema as Parameters<typeof invalidQueryValue>[0]);
+        if (!arb) continue;
+        const invalid = arb.filter((v) => !validateQuery(op, { [param.name]: v }).ok);
+        await runProperty(ctx, `${op.operationId} ${param.name}`, invalid, async (value, record) => {
+          const verdict = validateQuery(op, { [param.name]: value });
+          if (verdict.ok) return;
+          const v = verdict.violation;
+          const ex = await ctx.send({ method: op.method, path, query: { [param.name]: value } });
+          expectRejected(recorder(ctx, record), ex, { status: v.status, param: v.param, ruleId: v.ruleId }, `${op.operationId} with ${param.name}=${JSON.stringify(value)}`);
+        });
+      }
+    }
   },
 };

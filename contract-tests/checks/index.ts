@@ -3,7 +3,7 @@ import { authRequired, organizationsAreIsolated } from './access.js';
 import { conformanceChecks } from './conformance.js';
 import { deletedFileIsGone, fileContentRoundTrip, uploadTrainingFile } from './files.js';
 import { invalidFixturesRejected, validFixturesAccepted } from './fixtures.js';
-import { generatedInvalidBodies, generatedValidBodies } from './generated.js';
+import { generatedInvalidBodies, generatedInvalidQueries, generatedValidBodies } from './generated.js';
 import {
   cancelSemantics,
   createdJobStartsFresh,
@@ -29,6 +29,7 @@ export const checks: readonly Check[] = [
   invalidFixturesRejected,
   generatedValidBodies,
   generatedInvalidBodies,
+  generatedInvalidQueries,
   authRequired,
   unknownRouteIs404,
   organizationsAreIsolated,
