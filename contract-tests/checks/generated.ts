@@ -46,6 +46,7 @@ async function runProperty<T>(ctx: CheckContext, name: string, arb: fc.Arbitrary
         throw err;
       }
       if (found.length) lastFailures.set(JSON.stringify(value), found);
+      else ctx.pass();
       return found.length === 0;
     }),
     { seed, numRuns: ctx.numRuns, endOnFailure: false, maxSkipsPerRun: 100 },
@@ -57,7 +58,7 @@ async function runProperty<T>(ctx: CheckContext, name: string, arb: fc.Arbitrary
       ctx.fail({ ...f, message: `${name}: ${f.message}`, replay: { seed: details.seed, path: details.counterexamplePath ?? undefined, counterexample: value } });
     }
     if (!found.length) ctx.fail({ message: `${name}: property failed: ${String(details.errorInstance)}`, replay: { seed: details.seed, path: details.counterexamplePath ?? undefined, counterexample: value } });
-  } else if (!details.failed) ctx.pass();
+  }
   if (budget) throw budget;
 }
 
