@@ -8,5 +8,5 @@ export type { Result } from './service/result.js';
 export { realClock, ManualClock, type LifecycleClock } from './service/clock.js';
 export { LIFECYCLE_MS } from './service/lifecycle.js';
 export { sampleFileIds } from './service/samples.js';
-export { createApp, ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, type StubOptions } from './http/app.js';
+export { createApp, ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER, type StubOptions } from './http/app.js';
 export { startStub, type RunningStub, type StartOptions } from './server.js';

@@ -43,6 +43,12 @@ export interface StubOptions extends ServiceOptions {
 export const MOCK_FAIL_HEADER = 'vaero-mock-fail';
 /** Optional message for that failure. */
 export const MOCK_FAIL_MESSAGE_HEADER = 'vaero-mock-fail-message';
+/**
+ * Request header that makes the stub answer with this status instead (429 or a 5xx the
+ * operation declares), after route and auth, so a frontend can build its rate-limit and
+ * outage states. 429 answers carry Retry-After.
+ */
+export const MOCK_STATUS_HEADER = 'vaero-mock-status';
 /** Admin endpoint (outside the API's base path): POST arms a failure for the caller's next job, DELETE disarms it. */
 export const ADMIN_FAIL_NEXT_PATH = '/__vaero/fail-next';
 
@@ -97,7 +103,7 @@ export function createApp(options: StubOptions = {}): Express {
   const log = createRequestLog(options.log);
   const debug = options.debug ?? false;
 
-  const send = (req: IncomingMessage, res: ServerResponse, started: number, op: Operation | undefined, status: number, body: unknown, rejection?: Violation): void => {
+  const send = (req: IncomingMessage, res: ServerResponse, started: number, op: Operation | undefined, status: number, body: unknown, rejection?: Violation, note?: string): void => {
     const text = op?.responses.get(status)?.mediaType.startsWith('text/') && typeof body === 'string';
     if (debug && op) {
       const check = validateResponse(op, status, body);
@@ -112,7 +118,8 @@ export function createApp(options: StubOptions = {}): Express {
       'content-length': Buffer.byteLength(payload),
     });
     res.end(payload);
-    log(formatLine(req.method ?? '', req.url ?? '', status, performance.now() - started, rejection && { ruleId: rejection.ruleId, param: rejection.param }));
+    const line = formatLine(req.method ?? '', req.url ?? '', status, performance.now() - started, rejection && { ruleId: rejection.ruleId, param: rejection.param });
+    log(note ? `${line} ${note}` : line);
   };
 
   const reject = (req: IncomingMessage, res: ServerResponse, started: number, op: Operation | undefined, v: Violation): void => {
@@ -162,6 +169,10 @@ export function createApp(options: StubOptions = {}): Express {
     // 2. auth
     const auth = authenticate(req);
     if (!auth.ok) return reject(req, res, started, op, auth.error);
+
+    // A simulated rate limit or outage, asked for by the client.
+    const simulated = req.headers[MOCK_STATUS_HEADER];
+    if (typeof simulated === 'string') return simulate(req, res, started, op, simulated.trim());
 
     // 3. content type, 4. size, 5. syntax
     const ctx: Context = { org: auth.value, op, pathParams, query: {}, body: undefined };
@@ -227,6 +238,23 @@ export function createApp(options: StubOptions = {}): Express {
     send(req, res, started, op, 200, result.value);
   };
 
+  const simulate = (req: Request, res: Response, started: number, op: Operation, asked: string): void => {
+    const status = Number(asked);
+    if (!/^\d{3}$/.test(asked) || status < 429 || !op.responses.has(status)) {
+      const allowed = [...op.responses.keys()].filter((s) => s >= 429).join(', ');
+      return reject(req, res, started, op, violation(400, RULES.statusDeclared, 'invalid_value', `${MOCK_STATUS_HEADER} must be one of ${allowed} for this operation, got ${asked}`, MOCK_STATUS_HEADER));
+    }
+    const rateLimited = status === 429;
+    if (rateLimited) res.setHeader('retry-after', '1');
+    const body = errorBody({
+      status,
+      param: null,
+      code: rateLimited ? 'rate_limit_exceeded' : 'internal_error',
+      message: rateLimited ? 'Too many requests; retry after 1 second (simulated by the stub)' : 'The server had an error while processing the request (simulated by the stub)',
+    });
+    send(req, res, started, op, status, body, undefined, `simulated by ${MOCK_STATUS_HEADER}`);
+  };
+
   /** POST {code?, message?} arms a failure for the caller's next job; DELETE disarms it. */
   const adminFailNext = async (req: Request, res: Response, started: number): Promise<void> => {
     const auth = authenticate(req);
@@ -256,7 +284,7 @@ export function createApp(options: StubOptions = {}): Express {
   // CORS headers on every answer, preflights answered by `handle` (so they are logged). The
   // cors middleware is called from our one handler rather than mounted as a second layer:
   // one router hop less per request.
-  const withCors = cors({ preflightContinue: true, maxAge: 600 });
+  const withCors = cors({ preflightContinue: true, maxAge: 600, exposedHeaders: ['Retry-After'] }); // a browser app may read Retry-After
   app.use((req: Request, res: Response, next: NextFunction) => {
     withCors(req, res, () => void handle(req, res).catch(next));
   });

@@ -23,4 +23,5 @@ export const RULES = {
   uploadFile: id('upload.file'),
   deleteFile: id('files.delete'),
   createBody: id('create.body'),
+  statusDeclared: id('response.status-declared'),
 } as const;
