@@ -341,6 +341,8 @@ export function createService(options: ServiceOptions = {}): StubService {
     },
 
     createJob(org, input, opts = {}) {
+      // The job keeps the files' own id strings, not the request's copies (less memory kept per job).
+      const trainingFiles: string[] = [];
       for (const id of input.training_files) {
         const f = findFile(org, id);
         if (!f) {
@@ -349,6 +351,7 @@ export function createService(options: ServiceOptions = {}): StubService {
         if (f.purpose !== 'fine-tune') {
           return err(violation(400, RULES.trainingFiles, 'invalid_file_format', `training_files: file ${id} was not uploaded with purpose fine-tune`, 'training_files'));
         }
+        trainingFiles.push(f.id);
       }
       const o = orgFor(org);
       const failure = opts.failure ?? o.failNext;
@@ -363,7 +366,7 @@ export function createService(options: ServiceOptions = {}): StubService {
         createdMs: clock.now(),
         style_model: input.style_model,
         base_model: input.base_model,
-        training_files: input.training_files.slice(),
+        training_files: trainingFiles,
         suffix: input.suffix ?? null,
         fineTunedModel: fineTunedModelName(input.suffix),
         failure: failure ?? null,
