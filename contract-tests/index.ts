@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { operation, specPath } from '../spec/index.js';
 import { sharedFileIds } from '../fixtures/index.js';
 import { checks } from './checks/index.js';

@@ -20,7 +20,7 @@ function unauthenticated(): ExpectedRejection {
 }
 
 /** A value for a path parameter: the run's own job or file in full, else the one a fixture uses. */
-function pathValue(ctx: CheckContext, op: Operation, name: string): string {
+function pathValue(ctx: CheckContext, name: string): string {
   const own = name.includes('job') ? [...ctx.state.createdJobs][0] : ctx.state.fileIds[0];
   if (ctx.profile === 'full' && own) return own;
   return requestFixtures.find((f) => f.pathParams?.[name])?.pathParams?.[name] ?? 'unknown';
@@ -28,7 +28,7 @@ function pathValue(ctx: CheckContext, op: Operation, name: string): string {
 
 /** A well-formed request to an operation, whose credentials the caller replaces. */
 function requestFor(ctx: CheckContext, op: Operation): SendOptions {
-  const path = op.path.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(pathValue(ctx, op, n)));
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(pathValue(ctx, n)));
   if (op.operationId === 'uploadFile') return { ...uploadRequest('vaero-contract-auth.txt'), path };
   if (op.requestMediaTypes.includes('application/json')) return { method: op.method, path, json: { training_files: ctx.state.fileIds.slice(0, 1) } };
   return { method: op.method, path };

@@ -9,9 +9,9 @@ import {
   createdJobStartsFresh,
   defaultsApplied,
   jobSucceedsWithModelName,
-  paginationNeitherSkipsNorRepeats,
   retrievedJobIsStable,
 } from './jobs.js';
+import { paginationNeitherSkipsNorRepeats } from './pagination.js';
 import { everyOperationAnswers, unknownRouteIs404 } from './routes.js';
 import type { Check } from './types.js';
 

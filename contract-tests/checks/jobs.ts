@@ -130,53 +130,6 @@ export const retrievedJobIsStable: Check = {
   },
 };
 
-export const paginationNeitherSkipsNorRepeats: Check = {
-  id: 'pagination-neither-skips-nor-repeats',
-  title: 'Paging the job list with after/limit is newest first and neither skips nor repeats, also while jobs are created',
-  ruleId: 'list.order-and-cursor',
-  profiles: ['full'],
-  async run(ctx) {
-    const files = needFiles(ctx);
-    const mine: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const made = await createJob(ctx, { training_files: [files[0]] }, 'creating a job to page through');
-      if (!made) return;
-      mine.push(made.job.id);
-    }
-    const newestFirst = [...mine].reverse();
-    const seen: string[] = [];
-    let after: string | undefined;
-    let createdMeanwhile: string | undefined;
-    // Page until the run's three jobs are all seen (a real service may hold many more).
-    for (let pageNo = 0; pageNo < 50; pageNo++) {
-      const page = await ctx.send({ method: 'get', path: list.path, query: { limit: '1', ...(after ? { after } : {}) } });
-      if (!expectAccepted(ctx, 'listFineTuningJobs', page, `page ${pageNo + 1} of the job list`, 'list.order-and-cursor')) return;
-      const body = page.response!.json as FineTuningJobList;
-      const data = body.data ?? [];
-      if (data.length > 1) return ctx.fail({ ruleId: 'list.limit', message: `a page asked with limit=1 holds ${data.length} items`, declared: 1, received: data.length, exchange: page });
-      const item = data[0];
-      if (!item) {
-        if (body.has_more) ctx.fail({ message: 'an empty page says has_more: true', declared: false, received: true, exchange: page });
-        break;
-      }
-      if (seen.includes(item.id)) return ctx.fail({ message: `paging repeats ${item.id}`, declared: 'each item once', received: [...seen, item.id], exchange: page });
-      if (item.id === createdMeanwhile) return ctx.fail({ message: 'a job created while paging appears on a later page (the list is not newest first from the cursor)', declared: 'absent from later pages', received: item.id, exchange: page });
-      seen.push(item.id);
-      if (pageNo === 0) {
-        // A job created now is newer than every page to come: it must not show up in them.
-        const made = await createJob(ctx, { training_files: [files[0]] }, 'creating a job while paging');
-        createdMeanwhile = made?.job.id;
-      }
-      after = item.id;
-      if (newestFirst.every((id) => seen.includes(id))) break;
-      if (!body.has_more) break;
-    }
-    const order = seen.filter((id) => mine.includes(id));
-    if (JSON.stringify(order) !== JSON.stringify(newestFirst)) ctx.fail({ message: 'paging did not return the run\'s jobs exactly once each, newest first', declared: newestFirst, received: order });
-    else ctx.pass();
-  },
-};
-
 /** Whether the lifecycle allows reaching `to` from `from` (polling may miss the steps between). */
 function reachable(from: FineTuningJob['status'], to: FineTuningJob['status']): boolean {
   const seen = new Set([from]);
