@@ -1,5 +1,6 @@
 /** `vaero stub`: start the stateful stub (flags, or VAERO_* environment variables). */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './http/headers.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -45,6 +46,17 @@ export function registerStubCommand(program: Command): void {
     .addOption(new Option('--tokens <a,b>', 'accept only these bearer tokens (default: any token)').env('VAERO_TOKENS').argParser(tokenList))
     .addOption(new Option('--debug', 'validate every response against the spec and log violations').env('VAERO_DEBUG'))
     .addOption(new Option('-q, --quiet', 'no request log').env('VAERO_QUIET'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Error states on demand:',
+        `  ${MOCK_FAIL_HEADER}: <code>           on a create: that job ends failed with this error code`,
+        `  ${MOCK_FAIL_MESSAGE_HEADER}: <text>   (optional) the failed job's error message`,
+        `  ${MOCK_STATUS_HEADER}: 429|500        on any request: answer that status (after route and auth)`,
+        `  POST ${ADMIN_FAIL_NEXT_PATH} {"code","message"} with your bearer token: your next job fails; DELETE disarms`,
+      ].join('\n'),
+    )
     .action(async (flags: StubFlags) => {
       let stub;
       try {

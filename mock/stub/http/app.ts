@@ -26,6 +26,7 @@ import { createService, type CreateJobInput, type PageInput, type ServiceOptions
 import type { Result } from '../service/result.js';
 import { RULES } from '../service/rules.js';
 import { readBearer } from './auth.js';
+import { ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
 import { declaredTooLarge, readBody } from './body.js';
 import { createRequestLog, formatLine, type LogSink } from './log.js';
 import { readMultipart } from './multipart.js';
@@ -39,18 +40,7 @@ export interface StubOptions extends ServiceOptions {
   log?: LogSink | false;
 }
 
-/** Request header that makes the job being created fail at the end of training, with this error code. */
-export const MOCK_FAIL_HEADER = 'vaero-mock-fail';
-/** Optional message for that failure. */
-export const MOCK_FAIL_MESSAGE_HEADER = 'vaero-mock-fail-message';
-/**
- * Request header that makes the stub answer with this status instead (429 or a 5xx the
- * operation declares), after route and auth, so a frontend can build its rate-limit and
- * outage states. 429 answers carry Retry-After.
- */
-export const MOCK_STATUS_HEADER = 'vaero-mock-status';
-/** Admin endpoint (outside the API's base path): POST arms a failure for the caller's next job, DELETE disarms it. */
-export const ADMIN_FAIL_NEXT_PATH = '/__vaero/fail-next';
+export { ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
 
 interface Context {
   org: string;
