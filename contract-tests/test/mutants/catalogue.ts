@@ -265,4 +265,47 @@ export const mutants: Mutant[] = [
       return jsonAnswer(400, errorBody(violation(400, 'request.malformed-json', 'invalid_json', 'The request body is not valid JSON')));
     },
   },
+  {
+    name: 'events-oldest-first',
+    fault: "A job's events are listed oldest first.",
+    breaks: 'event.shape',
+    wrapService: wrap('listEvents', (orig) => (org, id, page) => {
+      const r = orig(org, id, page);
+      return r.ok ? { ok: true, value: { ...r.value, data: [...r.value.data].reverse() } } : r;
+    }),
+  },
+  {
+    name: 'error-without-param',
+    fault: 'Error answers leave out the param field.',
+    breaks: 'error.envelope',
+    response: (_r, res) => {
+      const body = json(res) as { error?: Record<string, unknown> } | undefined;
+      if (res.status < 400 || !body?.error) return res;
+      const { param: _dropped, ...rest } = body.error;
+      return withJson(res, { error: rest });
+    },
+  },
+  {
+    name: 'unknown-job-answered-500',
+    fault: 'An unknown job id crashes the handler: 500 instead of 404.',
+    breaks: 'path.not-found',
+    response: (r, res) =>
+      res.status === 404 && /^\/fine_tuning\/jobs\/[^/]+/.test(r.path) ? jsonAnswer(500, errorBody(violation(500, 'request.no-5xx-on-bad-input', 'internal_error', 'Cannot read properties of undefined'))) : res,
+  },
+  {
+    name: 'created-at-frozen-in-the-past',
+    fault: 'created_at is a fixed timestamp from 2020, not the server\'s now.',
+    breaks: 'job.created_at.now',
+    response: (_r, res) => patchJobs(res, (j) => ({ ...j, created_at: 1_600_000_000 })),
+  },
+  {
+    name: 'binary-upload-accepted',
+    fault: 'A file that is not text is stored (as its Latin-1 reading) instead of rejected.',
+    breaks: 'files.text-only',
+    wrapService: wrap('uploadFile', (orig) => (org, upload) => {
+      const r = orig(org, upload);
+      if (r.ok || r.error.param !== 'file' || !upload.content.length) return r;
+      return orig(org, { ...upload, content: Buffer.from(Buffer.from(upload.content).toString('latin1').replace(/\0/g, ' '), 'utf8') });
+    }),
+  },
 ];
