@@ -80,7 +80,7 @@ export function judgeExchange(ex: Exchange): ConformanceFinding[] {
   const verdict = validateResponse(op, res.status, body);
   if (!verdict.ok && verdict.reason === 'schema') {
     for (const ruleId of verdict.ruleIds) {
-      const errors = verdict.errors.filter((e) => e.instancePath !== undefined).map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''}`.trim());
+      const errors = verdict.errors.map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''}`.trim());
       out.push({
         checkId: SCHEMA_CONFORMANCE,
         ruleId,
