@@ -23,7 +23,9 @@ export type JournalRecord =
   | { op: 'cancel'; org: string; id: string; atMs: number }
   | { op: 'file'; org: string; id: string; createdMs: number; filename: string; purpose: string; content: string }
   | { op: 'delete-file'; org: string; id: string }
-  | { op: 'fail-next'; org: string; failure: FineTuningJobError | null };
+  | { op: 'fail-next'; org: string; failure: FineTuningJobError | null }
+  /** The stub started on this journal at `atMs`, its lifecycle running at `speed`. */
+  | { op: 'session'; atMs: number; speed: number };
 
 export class Journal {
   private constructor(

@@ -20,7 +20,7 @@ import {
   type StyleModel,
   type VaeroFile,
 } from '../../../spec/index.js';
-import { realClock, type LifecycleClock } from './clock.js';
+import { realClock, sessionClock, type LifecycleClock } from './clock.js';
 import { eventId, fineTunedModelName, newFileId, newJobId, organizationIdFor, stepOfEventId } from './ids.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { CANCEL_STEP, CANCELLED, FAILED, FAILURE_STEPS, isFinished, SUCCEEDED, SUCCESS_STEPS, type Step } from './lifecycle.js';
@@ -144,7 +144,12 @@ function pageOf<U>(start: number, limit: number, visible: (i: number) => boolean
 const always = (): boolean => true;
 
 export function createService(options: ServiceOptions = {}): StubService {
-  const clock = options.clock ?? realClock(options.speed ?? 1);
+  const live = options.clock ?? realClock(options.speed ?? 1);
+  // With a journal, the clock also knows the speeds of earlier runs (see sessionClock).
+  const opened = options.statePath ? Journal.open(options.statePath) : undefined;
+  const startedAt = live.now();
+  const earlierSessions = (opened?.records ?? []).flatMap((r) => (r.op === 'session' ? [{ atMs: r.atMs, speed: r.speed }] : []));
+  const clock = sessionClock(earlierSessions, live, startedAt);
   const allowed = options.tokens?.length ? new Set(options.tokens) : undefined;
   const orgs = new Map<string, Org>();
   const orgByToken = new Map<string, string>();
@@ -314,13 +319,15 @@ export function createService(options: ServiceOptions = {}): StubService {
       case 'fail-next':
         orgFor(r.org).failNext = r.failure;
         break;
+      case 'session':
+        break; // read before the replay, by the clock
     }
   };
 
-  if (options.statePath) {
-    const opened = Journal.open(options.statePath);
+  if (opened) {
     for (const r of opened.records) replay(r);
     journal = opened.journal;
+    record({ op: 'session', atMs: startedAt, speed: live.speed });
   }
 
   // ---- the service --------------------------------------------------------

@@ -67,6 +67,41 @@ describe('--state FILE', () => {
     }
   });
 
+  it('a restart with another --speed keeps each job where it was: frozen stays frozen, then it carries on', async () => {
+    const statePath = join(dir, 'speeds.jsonl');
+    const t0 = Date.now() - 3_600_000;
+    let stub = await startTestStub({ statePath, clock: new ManualClock(t0, 1) });
+    const job = (await stub.http.post(v1('/fine_tuning/jobs')).set('authorization', A).send(referenceBody)).body;
+    stub.clock.advance(5_000);
+    const running = (await stub.http.get(v1(`/fine_tuning/jobs/${job.id}`)).set('authorization', A)).body;
+    expect(running.status).toBe('running');
+    await stub.close();
+
+    // Restarted at once, frozen (--speed 0): still running, however long it waits. (While the
+    // stub is down, time passes at the speed it last ran at, as it would for the real service.)
+    stub = await startTestStub({ statePath, clock: new ManualClock(t0 + 5_000, 0) });
+    expect((await stub.http.get(v1(`/fine_tuning/jobs/${job.id}`)).set('authorization', A)).body).toEqual(running);
+    stub.clock.advance(600_000);
+    const events = (await stub.http.get(v1(`/fine_tuning/jobs/${job.id}/events`)).set('authorization', A)).body;
+    expect((await stub.http.get(v1(`/fine_tuning/jobs/${job.id}`)).set('authorization', A)).body).toEqual(running);
+    await stub.close();
+
+    // Restarted at 10x (the frozen run's downtime moved nothing): the rest of the lifecycle,
+    // 5 s at speed 1, takes 0.5 s.
+    stub = await startTestStub({ statePath, clock: new ManualClock(t0 + 1_000_000, 10) });
+    try {
+      expect((await stub.http.get(v1(`/fine_tuning/jobs/${job.id}/events`)).set('authorization', A)).body).toEqual(events);
+      stub.clock.advance(300);
+      expect((await stub.http.get(v1(`/fine_tuning/jobs/${job.id}`)).set('authorization', A)).body.status).toBe('running');
+      stub.clock.advance(300);
+      const done = (await stub.http.get(v1(`/fine_tuning/jobs/${job.id}`)).set('authorization', A)).body;
+      expect(done.status).toBe('succeeded');
+      expect(done.finished_at).toBe(Math.floor((t0 + 1_000_500) / 1000)); // 5 s of lifecycle left at 10x: 0.5 s of wall time
+    } finally {
+      await stub.close();
+    }
+  });
+
   it('drops a torn last line (a kill mid-write), truncates it away and keeps appending', async () => {
     const statePath = join(dir, 'torn.jsonl');
     let stub = await startTestStub({ statePath });
