@@ -144,6 +144,40 @@ export const generatedInvalidBodies: Check = {
   },
 };
 
+/** The answer the fixtures label for a request without credentials. */
+function unauthenticated(): ExpectedRejection {
+  const f = requestFixtures.find((x) => !x.valid && x.expect.ruleId === 'auth.bearer' && x.headers?.authorization === null);
+  if (!f) throw new Error('contract suite: no fixture labels a request without Authorization');
+  return { status: f.expect.status, param: f.expect.param, ruleId: 'request.check-order' };
+}
+
+export const generatedCheckOrder: Check = {
+  id: 'generated-check-order',
+  title: 'A request that breaks two rules gets the answer of the first in the spec\'s order (auth, content type, syntax, schema)',
+  ruleId: 'request.check-order',
+  profiles: ['core', 'full'],
+  async run(ctx) {
+    const files = ids(ctx).length ? ids(ctx) : ['file-none'];
+    const ms = mutations(create);
+    // A body broken in the schema layer, with one fault of an earlier layer on top.
+    const schemaBroken = fc
+      .tuple(validBody(create, files), fc.constantFrom(...ms))
+      .chain(([valid, m]) => m.mutate(valid))
+      .filter((b) => !validateBody(create, b).ok);
+    const noAuth = unauthenticated();
+    await runProperty(ctx, 'no auth before a bad body', fc.tuple(schemaBroken, fc.boolean()), async ([body, malformed], record) => {
+      const raw = malformed ? JSON.stringify(body).slice(0, -1) + ',' : JSON.stringify(body);
+      const ex = await ctx.send({ method: 'post', path: create.path, raw, as: 'none', headers: { 'content-type': 'application/json' } });
+      expectRejected(recorder(ctx, record), ex, noAuth, `a ${malformed ? 'malformed' : 'schema-breaking'} body without credentials`);
+    });
+    const wrongType = { ...labelled('request.content-type'), ruleId: 'request.check-order' };
+    await runProperty(ctx, 'content type before a bad body', fc.tuple(schemaBroken, undeclaredMediaType(create)), async ([body, type], record) => {
+      const ex = await ctx.send({ method: 'post', path: create.path, raw: JSON.stringify(body), headers: { 'content-type': type } });
+      expectRejected(recorder(ctx, record), ex, wrongType, `a schema-breaking body sent as ${type}`);
+    });
+  },
+};
+
 export const generatedInvalidQueries: Check = {
   id: 'generated-invalid-queries',
   title: 'Generated query values that each break one constraint (limit, after) are rejected with 400 naming the parameter',

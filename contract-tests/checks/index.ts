@@ -3,7 +3,7 @@ import { authRequired, organizationsAreIsolated } from './access.js';
 import { conformanceChecks } from './conformance.js';
 import { deletedFileIsGone, fileContentRoundTrip, uploadTrainingFile } from './files.js';
 import { invalidFixturesRejected, validFixturesAccepted } from './fixtures.js';
-import { generatedInvalidBodies, generatedInvalidQueries, generatedValidBodies } from './generated.js';
+import { generatedCheckOrder, generatedInvalidBodies, generatedInvalidQueries, generatedValidBodies } from './generated.js';
 import {
   cancelSemantics,
   createdJobStartsFresh,
@@ -30,6 +30,7 @@ export const checks: readonly Check[] = [
   generatedValidBodies,
   generatedInvalidBodies,
   generatedInvalidQueries,
+  generatedCheckOrder,
   authRequired,
   unknownRouteIs404,
   organizationsAreIsolated,

@@ -178,7 +178,7 @@ export const jobSucceedsWithModelName: Check = {
   id: 'job-succeeds-with-model-name',
   title: 'A job runs to succeeded, with finished_at and a fine_tuned_model named ftm-{suffix}-{uuid} (ftm-{uuid} without suffix)',
   ruleId: 'job.fine_tuned_model.suffix',
-  alsoVerifies: ['job.lifecycle', 'event.shape'],
+  alsoVerifies: ['job.lifecycle', 'event.shape', 'list.order-and-cursor'],
   profiles: ['full'],
   async run(ctx) {
     const files = needFiles(ctx);
@@ -210,6 +210,20 @@ export const jobSucceedsWithModelName: Check = {
         const sorted = data.every((e, i) => i === 0 || data[i - 1]!.created_at >= e.created_at);
         if (!data.length || !sorted) ctx.fail({ ruleId: 'event.shape', message: data.length ? 'events are not newest first' : 'a finished job has no events', declared: 'events of each step, newest first', received: data.map((e) => [e.created_at, e.message]), exchange: ev });
         else ctx.pass();
+        // Timestamps of one second cannot show the order; the cursor can: pages of one, in turn, are the same list.
+        const paged: string[] = [];
+        let after: string | undefined;
+        for (let i = 0; i < data.length + 1; i++) {
+          const page = await ctx.send({ method: 'get', path: jobPath(events.path, job.id), query: { limit: '1', ...(after ? { after } : {}) } });
+          const item = (page.response?.json as FineTuningJobEventList | undefined)?.data?.[0];
+          if (!item) break;
+          paged.push(item.id);
+          after = item.id;
+        }
+        const listed = data.map((e) => e.id);
+        if (JSON.stringify(paged) !== JSON.stringify(listed)) {
+          ctx.fail({ ruleId: 'list.order-and-cursor', message: "a job's events in one page and in pages of one come in different orders", declared: paged, received: listed, exchange: ev });
+        } else ctx.pass();
       }
     };
     await Promise.all(made.map(judge));

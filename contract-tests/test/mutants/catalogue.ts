@@ -2,7 +2,7 @@
  * The catalogue of deliberately broken implementations: each is the real stub with ONE
  * fault, and names the rule the contract suite must report broken.
  */
-import { baseModels, createDefaults, errorBody, operation, violation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
+import { baseModels, createDefaults, errorBody, operation, validateBody, violation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
 import type { StubService } from '../../../mock/stub/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
 
@@ -267,8 +267,8 @@ export const mutants: Mutant[] = [
   },
   {
     name: 'events-oldest-first',
-    fault: "A job's events are listed oldest first.",
-    breaks: 'event.shape',
+    fault: "A page of a job's events lists them oldest first (the cursor still walks newest first).",
+    breaks: 'list.order-and-cursor',
     wrapService: wrap('listEvents', (orig) => (org, id, page) => {
       const r = orig(org, id, page);
       return r.ok ? { ok: true, value: { ...r.value, data: [...r.value.data].reverse() } } : r;
@@ -307,5 +307,21 @@ export const mutants: Mutant[] = [
       if (r.ok || r.error.param !== 'file' || !upload.content.length) return r;
       return orig(org, { ...upload, content: Buffer.from(Buffer.from(upload.content).toString('latin1').replace(/\0/g, ' '), 'utf8') });
     }),
+  },
+  {
+    name: 'judges-the-body-before-auth',
+    fault: 'A create body is validated before the credentials, so a bad body without auth gets 400, not 401.',
+    breaks: 'request.check-order',
+    request: (r) => {
+      if (!isCreate(r) || /^bearer\s+\S/i.test(r.headers.authorization ?? '')) return r;
+      let body: unknown;
+      try {
+        body = JSON.parse(r.body.toString('utf8'));
+      } catch {
+        return jsonAnswer(400, errorBody(violation(400, 'request.malformed-json', 'invalid_json', 'The request body is not valid JSON')));
+      }
+      const verdict = validateBody(operation('createFineTuningJob'), body);
+      return verdict.ok ? r : jsonAnswer(400, errorBody(verdict.violation));
+    },
   },
 ];
