@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { startPrismMock } from './index.js';
+import type { startPrismMock } from './index.js';
 
 /** The reference's curl example, pointed at a base URL. */
 export function referenceCurl(baseUrl: string): string {
@@ -38,6 +38,8 @@ export function registerMockCommand(program: Command): void {
       const log = (line: string) => process.stdout.write(line + '\n');
       let mock: Awaited<ReturnType<typeof startPrismMock>> | undefined;
       try {
+        // Loaded when the subcommand runs: `vaero stub` and `vaero test` do not pay for it.
+        const { startPrismMock } = await import('./index.js');
         mock = await startPrismMock({
           port: opts.port,
           host: opts.host,
