@@ -9,12 +9,7 @@ import { performance } from 'node:perf_hooks';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
-  basePath,
   errorBody,
-  matchOperation,
-  validateBody,
-  validateForm,
-  validateQuery,
   validateResponse,
   violation,
   type FineTuningJobError,
@@ -25,11 +20,11 @@ import {
 import { createService, type CreateJobInput, type PageInput, type ServiceOptions, type StubService } from '../service/service.js';
 import type { Result } from '../service/result.js';
 import { RULES } from '../service/rules.js';
-import { readBearer } from './auth.js';
+import { readBearer } from '../../http/bearer.js';
+import { readBody } from '../../http/body.js';
+import { authViolation, checkBody, checkHead, malformedJsonViolation, tooLargeViolation, type Aborted, type Rejected } from '../../http/request-gate.js';
 import { ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
-import { declaredTooLarge, readBody } from './body.js';
 import { createRequestLog, formatLine, type LogSink } from './log.js';
-import { readMultipart } from './multipart.js';
 
 export interface StubOptions extends ServiceOptions {
   /** An already built service (otherwise one is created from the other options). */
@@ -72,21 +67,8 @@ const HANDLERS: Record<OperationId, (s: StubService, c: Context) => Result<unkno
 };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-const basePrefix = basePath + '/';
-
-function mediaTypeOf(req: IncomingMessage): string {
-  const ct = req.headers['content-type'];
-  if (!ct) return '';
-  const semi = ct.indexOf(';');
-  return (semi === -1 ? ct : ct.slice(0, semi)).trim().toLowerCase();
-}
-
-function queryOf(search: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!search) return out;
-  for (const [k, v] of new URLSearchParams(search)) if (!(k in out)) out[k] = v;
-  return out;
-}
+/** The admin endpoint's own body limit (it is not an operation of the spec). */
+const ADMIN_MAX_BODY_BYTES = 4096;
 
 export function createApp(options: StubOptions = {}): Express {
   const service = options.service ?? createService(options);
@@ -113,109 +95,49 @@ export function createApp(options: StubOptions = {}): Express {
   };
 
   const reject = (req: IncomingMessage, res: ServerResponse, started: number, op: Operation | undefined, v: Violation): void => {
-    // A body left unread (413) must not be taken for the next request on this connection.
-    if (v.status === 413) res.setHeader('connection', 'close');
     send(req, res, started, op, v.status, errorBody(v), v);
   };
 
+  /** The gate's bearer check, then the token's organization (admin endpoint). */
   const authenticate = (req: IncomingMessage): Result<string> => {
     const bearer = readBearer(req.headers.authorization);
-    if ('problem' in bearer) {
-      const message =
-        bearer.problem === 'missing_authorization'
-          ? 'Missing bearer authentication: send Authorization: Bearer <token>'
-          : 'Invalid Authorization header: expected Bearer <token>';
-      return { ok: false, error: violation(401, RULES.auth, bearer.problem, message, 'authorization') };
-    }
-    return service.authenticate(bearer.token);
+    return 'problem' in bearer ? { ok: false, error: authViolation(bearer.problem) } : service.authenticate(bearer.token);
   };
 
   const handle = async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
-    const url = req.url;
-    const q = url.indexOf('?');
-    const pathname = q === -1 ? url : url.slice(0, q);
 
     if (req.method === 'OPTIONS') {
       // CORS preflight (headers already set by the cors middleware).
       res.writeHead(204, { 'content-length': '0' }).end();
-      log(formatLine(req.method, url, 204, performance.now() - started));
+      log(formatLine(req.method, req.url, 204, performance.now() - started));
       return;
     }
-    if (pathname === ADMIN_FAIL_NEXT_PATH) return adminFailNext(req, res, started);
+    if (req.url === ADMIN_FAIL_NEXT_PATH || req.url.startsWith(ADMIN_FAIL_NEXT_PATH + '?')) return adminFailNext(req, res, started);
 
-    // 1. route
-    let match: ReturnType<typeof matchOperation>;
-    try {
-      match = pathname.startsWith(basePrefix) ? matchOperation(req.method, pathname.slice(basePath.length)) : undefined;
-    } catch {
-      match = undefined; // a path that does not decode addresses nothing
-    }
-    if (!match) {
-      return reject(req, res, started, undefined, violation(404, RULES.unknownRoute, 'route_not_found', `No route ${req.method} ${pathname}`));
-    }
-    const { operation: op, pathParams } = match;
-
-    // 2. auth
-    const auth = authenticate(req);
-    if (!auth.ok) return reject(req, res, started, op, auth.error);
+    // 1. route, 2. auth (the gate), then the token's organization (this stub's --tokens)
+    const checked = checkHead(req);
+    if (!checked.ok) return refuse(req, res, started, checked);
+    const head = checked.head;
+    const org = service.authenticate(head.token);
+    if (!org.ok) return reject(req, res, started, head.operation, org.error);
 
     // A simulated rate limit or outage, asked for by the client.
     const simulated = req.headers[MOCK_STATUS_HEADER];
-    if (typeof simulated === 'string') return simulate(req, res, started, op, simulated.trim());
+    if (typeof simulated === 'string') return simulate(req, res, started, head.operation, simulated.trim());
 
-    // 3. content type, 4. size, 5. syntax
-    const ctx: Context = { org: auth.value, op, pathParams, query: {}, body: undefined };
-    const media = op.requestMediaTypes.length ? mediaTypeOf(req) : undefined;
-    if (media !== undefined && !op.requestMediaTypes.includes(media)) {
-      const got = req.headers['content-type'] ? `Content-Type ${req.headers['content-type']}` : 'A request without a Content-Type';
-      return reject(req, res, started, op, violation(415, RULES.contentType, 'unsupported_media_type', `${got} is not supported here; send ${op.requestMediaTypes.join(' or ')}`, 'content-type'));
-    }
-    const tooLarge = () =>
-      violation(413, RULES.bodySize, 'payload_too_large', `The request body is larger than ${op.maxBodyBytes} bytes`);
-    if (media !== undefined && declaredTooLarge(req, op.maxBodyBytes)) return reject(req, res, started, op, tooLarge());
-
-    let form: Record<string, string> | undefined;
-    if (media === 'application/json') {
-      const read = await readBody(req, op.maxBodyBytes);
-      if (!read.ok) {
-        if ('tooLarge' in read) return reject(req, res, started, op, tooLarge());
-        return void res.destroy(); // the client went away
-      }
-      try {
-        ctx.body = JSON.parse(read.body.toString('utf8'));
-      } catch (e) {
-        return reject(req, res, started, op, violation(400, RULES.malformedJson, 'invalid_json', `The request body is not valid JSON: ${(e as Error).message}`));
-      }
-    } else if (media === 'multipart/form-data') {
-      const read = await readMultipart(req, op.maxBodyBytes);
-      if (!read.ok) {
-        if ('tooLarge' in read) return reject(req, res, started, op, tooLarge());
-        return reject(req, res, started, op, violation(400, RULES.uploadFile, 'invalid_value', `The multipart body does not parse: ${read.malformed}`));
-      }
-      form = { ...read.fields };
-      if (read.file) {
-        form.file = read.file.data.toString('utf8'); // text-only is checked by the service, after the schema
-        ctx.upload = { filename: read.file.filename, purpose: '', content: read.file.data };
-      } else if (read.fields.file !== undefined) {
-        ctx.upload = { filename: 'file', purpose: '', content: Buffer.from(read.fields.file, 'utf8') };
-      }
-    }
-
-    // 6. schema: query, then body
-    if (op.validateQuery) {
-      const checked = validateQuery(op, queryOf(q === -1 ? '' : url.slice(q + 1)));
-      if (!checked.ok) return reject(req, res, started, op, checked.violation);
-      ctx.query = checked.value;
-    }
-    if (media === 'application/json') {
-      const checked = validateBody(op, ctx.body);
-      if (!checked.ok) return reject(req, res, started, op, checked.violation);
-      ctx.body = checked.value;
-    } else if (form) {
-      const checked = validateForm(op, form);
-      if (!checked.ok) return reject(req, res, started, op, checked.violation);
-      ctx.upload!.purpose = checked.value.purpose as string;
+    // 3. content type, 4. size, 5. syntax, 6. schema (the gate)
+    const gate = await checkBody(req, head);
+    if (!gate.ok) return refuse(req, res, started, gate);
+    const admitted = gate.request;
+    const op = admitted.operation;
+    const ctx: Context = { org: org.value, op, pathParams: admitted.pathParams, query: admitted.query, body: admitted.body };
+    if (admitted.form) {
+      // text-only is checked by the service, after the schema
+      const { file, form } = admitted;
+      ctx.upload = file
+        ? { filename: file.filename, purpose: form.purpose as string, content: file.data }
+        : { filename: 'file', purpose: form.purpose as string, content: Buffer.from(form.file ?? '', 'utf8') };
     }
     if (op.operationId === 'createFineTuningJob') {
       const code = req.headers[MOCK_FAIL_HEADER];
@@ -226,6 +148,13 @@ export function createApp(options: StubOptions = {}): Express {
     const result = HANDLERS[op.operationId](service, ctx);
     if (!result.ok) return reject(req, res, started, op, result.error);
     send(req, res, started, op, 200, result.value);
+  };
+
+  /** The gate's refusal: a violation to answer, or a client gone mid-body. */
+  const refuse = (req: IncomingMessage, res: ServerResponse, started: number, r: Rejected | Aborted): void => {
+    if ('aborted' in r) return void res.destroy();
+    if (r.close) res.setHeader('connection', 'close');
+    reject(req, res, started, r.operation, r.violation);
   };
 
   const simulate = (req: Request, res: Response, started: number, op: Operation, asked: string): void => {
@@ -254,14 +183,18 @@ export function createApp(options: StubOptions = {}): Express {
       return send(req, res, started, undefined, 200, { armed: false, failure: null });
     }
     if (req.method !== 'POST') return reject(req, res, started, undefined, violation(404, RULES.unknownRoute, 'route_not_found', `No route ${req.method} ${ADMIN_FAIL_NEXT_PATH}`));
-    const read = await readBody(req, 4096);
-    if (!read.ok) return reject(req, res, started, undefined, violation(413, RULES.bodySize, 'payload_too_large', 'The request body is larger than 4096 bytes'));
+    const read = await readBody(req, ADMIN_MAX_BODY_BYTES);
+    if (!read.ok) {
+      if ('aborted' in read) return void res.destroy();
+      if (!read.tooLarge.complete) res.setHeader('connection', 'close');
+      return reject(req, res, started, undefined, tooLargeViolation(ADMIN_MAX_BODY_BYTES));
+    }
     let body: { code?: unknown; message?: unknown } = {};
     try {
       const text = read.body.toString('utf8').trim();
       body = text ? (JSON.parse(text) as typeof body) : {};
     } catch (e) {
-      return reject(req, res, started, undefined, violation(400, RULES.malformedJson, 'invalid_json', `The request body is not valid JSON: ${(e as Error).message}`));
+      return reject(req, res, started, undefined, malformedJsonViolation(e));
     }
     const failure = mockFailure(typeof body.code === 'string' ? body.code : 'training_failed', typeof body.message === 'string' ? body.message : undefined);
     service.failNextJob(auth.value, failure);
