@@ -6,11 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULTS, NotTheApi, runContractSuite, Unreachable, type ContractSuiteOptions, type Progress } from './index.js';
+import { DEFAULTS } from './defaults.js';
+import type { ContractSuiteOptions, Progress } from './index.js';
 import type { Profile, Report } from './report.js';
-import { toHtml } from './reports/html.js';
-import { toJUnit } from './reports/junit.js';
-import { toJson } from './reports/json.js';
 
 interface TestFlags {
   baseUrl?: string;
@@ -141,6 +139,13 @@ export function registerTestCommand(program: Command): void {
         numRuns: flags.numRuns,
         ...(progress ? { onProgress: progress.update } : {}),
       };
+      // The suite and its reporters load when the subcommand runs: `vaero stub` starts without them.
+      const [{ runContractSuite, NotTheApi, Unreachable }, { toHtml }, { toJUnit }, { toJson }] = await Promise.all([
+        import('./index.js'),
+        import('./reports/html.js'),
+        import('./reports/junit.js'),
+        import('./reports/json.js'),
+      ]);
       let report: Report;
       try {
         report = await runContractSuite(options);

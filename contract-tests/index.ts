@@ -36,13 +36,9 @@ export interface ContractSuiteOptions {
   requestTimeoutMs?: number;
 }
 
-export const DEFAULTS = {
-  profile: 'full' as Profile,
-  maxRequests: 5000,
-  // The stub's default pace takes a job from created to succeeded in about ten seconds.
-  jobTimeoutMs: 30_000,
-  numRuns: 8,
-};
+import { DEFAULTS } from './defaults.js';
+
+export { DEFAULTS };
 
 const toolVersion = (JSON.parse(readFileSync(join(dirname(specPath), '..', 'package.json'), 'utf8')) as { version: string }).version;
 
