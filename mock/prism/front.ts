@@ -1,29 +1,16 @@
 /**
  * The thin front that makes Prism answer like the contract: it serves the `/v1` base
- * path, sends CORS headers on every answer and answers preflights, applies the checks
- * Prism gets wrong or answers in its own envelopes — route 404, auth 401, content type
- * 415, size 413 (at the spec's x-vaero-max-body-bytes), JSON syntax 400 — in the
- * spec's order, then the schema, and forwards what is left to Prism. Every error is the
- * spec's envelope, built by the spec module.
+ * path, sends CORS headers on every answer and answers preflights, runs the checks
+ * Prism gets wrong or answers in its own envelopes (steps 1-6 of the spec's order:
+ * route, auth, content type, size, syntax, schema) through the request gate the stub
+ * uses too (mock/http/request-gate.ts), and forwards what is left to Prism, turning
+ * Prism's verdict into the spec's envelope.
  */
 import { performance } from 'node:perf_hooks';
 import cors from 'cors';
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import {
-  basePath,
-  errorBody,
-  matchOperation,
-  operations,
-  rule,
-  validateBody,
-  validateForm,
-  validateQuery,
-  violation,
-  type Operation,
-  type OperationId,
-  type Violation,
-} from '../../spec/index.js';
-import { readForm } from './form.js';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { errorBody, violation, type Violation } from '../../spec/index.js';
+import { admit } from '../http/request-gate.js';
 import { parseViolationsHeader, translateViolations } from './translate.js';
 
 export interface FrontOptions {
@@ -40,27 +27,8 @@ export interface FrontOptions {
   log?: (line: string) => void;
 }
 
-const BEARER = /^bearer[ \t]+\S+[ \t]*$/i;
-
 /** Headers of Prism's answer that are about its body, not about Prism. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after'];
-
-function mediaTypeOf(req: Request): string {
-  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-}
-
-function firstValues(search: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(search)) if (!(k in out)) out[k] = v;
-  return out;
-}
-
-/** `Authorization: Bearer <token>`: the scheme word case-insensitive (RFC 9110), one token. */
-function authViolation(header: string | undefined): Violation | undefined {
-  if (!header) return violation(401, rule('auth.bearer').id, 'missing_authorization', 'Missing bearer authentication: send Authorization: Bearer <token>', 'authorization');
-  if (!BEARER.test(header)) return violation(401, rule('auth.bearer').id, 'invalid_authorization', 'Invalid Authorization header: expected Bearer <token>', 'authorization');
-  return undefined;
-}
 
 export function createFront(options: FrontOptions): Express {
   const judge = options.judge ?? 'spec';
@@ -90,97 +58,21 @@ export function createFront(options: FrontOptions): Express {
     res.status(v.status).json(errorBody(v));
   };
 
-  // Bodies read with the operation's own limit (express.raw, i.e. body-parser: it
-  // checks Content-Length first and drains an oversized body before we answer).
-  const readers = new Map<OperationId, RequestHandler>(
-    // inflate: false — the spec declares no content coding, so a gzip body is 415 like any undeclared encoding.
-    operations.map((op) => [op.operationId, express.raw({ type: () => true, limit: op.maxBodyBytes ?? 0, inflate: false })]),
-  );
-  const readBody = (op: Operation, req: Request, res: Response) =>
-    new Promise<{ ok: true; body: Buffer | undefined } | { ok: false; type: string }>((resolve) => {
-      readers.get(op.operationId)!(req, res, ((err?: unknown) => {
-        if (err) return resolve({ ok: false, type: String((err as { type?: string }).type) });
-        resolve({ ok: true, body: Buffer.isBuffer(req.body) ? req.body : undefined });
-      }) as NextFunction);
-    });
-
   app.use(async (req, res) => {
-    const q = req.originalUrl.indexOf('?');
-    const pathname = q === -1 ? req.originalUrl : req.originalUrl.slice(0, q);
-    const search = q === -1 ? '' : req.originalUrl.slice(q);
-
-    // 1. route
-    let match: ReturnType<typeof matchOperation>;
-    try {
-      match = pathname.startsWith(basePath + '/') ? matchOperation(req.method, pathname.slice(basePath.length)) : undefined;
-    } catch {
-      match = undefined; // a path that does not decode addresses nothing
+    // 1-6: route, auth, content type and coding, size, syntax, and (judge spec) schema.
+    const gate = await admit(req, { schema: judge === 'spec', rawBody: true });
+    if (!gate.ok) {
+      if ('aborted' in gate) return void res.destroy(); // the client went away mid-body
+      if (gate.close) res.setHeader('connection', 'close');
+      return reject(res, gate.violation);
     }
-    if (!match) return reject(res, violation(404, rule('request.unknown-route').id, 'route_not_found', `No route ${req.method} ${pathname}`));
-    const op = match.operation;
-
-    // 2. auth
-    const unauthorized = authViolation(req.headers.authorization);
-    if (unauthorized) return reject(res, unauthorized);
-
-    // 3. content type (an operation that declares a body takes only its media types;
-    //    one that declares none ignores any body sent, as the spec says for cancel)
-    const takesBody = op.requestMediaTypes.length > 0;
-    const media = mediaTypeOf(req);
-    if (takesBody && !op.requestMediaTypes.includes(media)) {
-      const got = req.headers['content-type'] ? `Content-Type ${req.headers['content-type']}` : 'A request without a Content-Type';
-      return reject(res, violation(415, rule('request.content-type').id, 'unsupported_media_type', `${got} is not supported here; send ${op.requestMediaTypes.join(' or ')}`, 'content-type'));
-    }
-
-    // 4. size
-    let body: Buffer | undefined;
-    if (takesBody) {
-      const read = await readBody(op, req, res);
-      if (!read.ok && read.type === 'entity.too.large') {
-        return reject(res, violation(413, rule('request.body-size').id, 'payload_too_large', `The request body is larger than ${op.maxBodyBytes} bytes`));
-      }
-      if (!read.ok && (read.type === 'encoding.unsupported' || read.type === 'charset.unsupported')) {
-        const what = req.headers['content-encoding'] ? `Content-Encoding ${req.headers['content-encoding']}` : 'The charset';
-        return reject(res, violation(415, rule('request.content-type').id, 'unsupported_media_type', `${what} is not supported here`, 'content-type'));
-      }
-      if (!read.ok && read.type === 'request.aborted') return void res.destroy(); // the client went away mid-body
-      if (!read.ok) return reject(res, violation(400, rule('request.malformed-json').id, 'invalid_body', `The request body could not be read (${read.type})`));
-      body = read.body ?? Buffer.alloc(0);
-    } else req.resume();
-
-    // 5. syntax, 6. schema (query, then body)
-    const query = firstValues(search);
-    if (media === 'application/json' && body) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch (e) {
-        return reject(res, violation(400, rule('request.malformed-json').id, 'invalid_json', `The request body is not valid JSON: ${(e as Error).message}`));
-      }
-      if (judge === 'spec') {
-        const qv = validateQuery(op, query);
-        if (!qv.ok) return reject(res, qv.violation);
-        const bv = validateBody(op, parsed);
-        if (!bv.ok) return reject(res, bv.violation);
-      }
-    } else if (media === 'multipart/form-data' && body) {
-      const form = await readForm(body, req.headers['content-type'] as string);
-      if (!form.ok) return reject(res, violation(400, rule('upload.file').id, 'invalid_value', `The multipart body does not parse: ${form.malformed}`));
-      if (judge === 'spec') {
-        const qv = validateQuery(op, query);
-        if (!qv.ok) return reject(res, qv.violation);
-        const fv = validateForm(op, form.fields);
-        if (!fv.ok) return reject(res, fv.violation);
-      }
-    } else if (judge === 'spec') {
-      const qv = validateQuery(op, query);
-      if (!qv.ok) return reject(res, qv.violation);
-    }
+    const { operation: op, path, search } = gate.request;
+    const body = op.requestMediaTypes.length ? (gate.request.raw ?? Buffer.alloc(0)) : undefined;
 
     // 7. the rest is Prism's: the answer, and its own verdict on what we let through.
     let answer: globalThis.Response;
     try {
-      answer = await fetch(options.prismUrl + pathname.slice(basePath.length) + search, {
+      answer = await fetch(options.prismUrl + path + search, {
         method: req.method,
         // No Accept: Prism then answers in the media type the spec declares, as the real API would.
         headers: {
