@@ -83,7 +83,8 @@ export function registerStubCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const token = flags.tokens?.[0] ?? '$VAERO_TOKEN';
+      // A literal token, so the example runs as pasted (any token is its own organization).
+      const token = flags.tokens?.[0] ?? 'dev-token';
       process.stdout.write(
         [
           `Vaero stub listening at ${stub.baseUrl}`,
@@ -91,7 +92,7 @@ export function registerStubCommand(program: Command): void {
           '',
           'Try:',
           `  curl --request POST --url ${stub.baseUrl}/fine_tuning/jobs \\`,
-          `    --header "Authorization: Bearer ${token}" --header 'Content-Type: application/json' \\`,
+          `    --header 'Authorization: Bearer ${token}' --header 'Content-Type: application/json' \\`,
           `    --data '{"style_model": "vaero-1", "base_model": "general", "training_files": ["file-abc123", "file-abc124"], "suffix": "custom-name"}'`,
           '',
         ].join('\n'),

@@ -80,7 +80,7 @@ describe('vaero stub (the built CLI)', () => {
     const lines = printed.slice(printed.indexOf('curl ')).split('\n');
     const curl = lines.slice(0, lines.findIndex((l) => !l.trimEnd().endsWith('\\')) + 1).join('\n');
     expect(curl).toContain(`${stub.baseUrl}/fine_tuning/jobs`);
-    const { stdout } = await run('sh', ['-c', curl + ' --silent --show-error'], { env: { ...process.env, VAERO_TOKEN: 'cli-token' } });
+    const { stdout } = await run('sh', ['-c', curl + ' --silent --show-error'], { env: { ...process.env, VAERO_TOKEN: '' } }); // verbatim: no variable to set
     const job = JSON.parse(stdout);
     expect(validateResponse(operation('createFineTuningJob'), 200, job)).toEqual({ ok: true });
     expect(job).toMatchObject({ object: 'fine_tuning.job', base_model: 'general', style_model: 'vaero-1', fine_tuned_model: null, training_files: ['file-abc123', 'file-abc124'] });
