@@ -108,10 +108,11 @@ async function serve(args: string[]): Promise<{ baseUrl: string; stop(): Promise
 }
 
 describe('as a user runs it: the printed base URL of `vaero stub` and `vaero mock`', () => {
-  it('`vaero test --profile full` against `vaero stub` at its default pace exits 0 (the default --job-timeout fits it)', async () => {
+  it('`vaero test --base-url <printed URL> --profile full` against `vaero stub` at its default pace exits 0 with no token given (two generated ones), the default --job-timeout fitting it', async () => {
     const stub = await serve(['stub', '--port', '0', '--quiet']);
     try {
-      const run = await vaero(['--base-url', stub.baseUrl, '--profile', 'full', '--no-progress'], { VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B });
+      const run = await vaero(['--base-url', stub.baseUrl, '--profile', 'full', '--no-progress']);
+      expect(run.stderr).toMatch(/using two generated tokens/);
       expect(run.stdout).toContain('CONFORMS');
       expect(run.stdout).not.toContain('Skipped:');
       expect(run.code).toBe(0);
@@ -196,7 +197,7 @@ describe('vaero test usage errors and an unreachable server exit 2 with a clear 
 
   it.each([
     [['--token', 'x'], /--base-url is required/],
-    [['--base-url', 'http://127.0.0.1:1/v1'], /no token: pass --token or set VAERO_TOKEN/],
+    [['--base-url', 'http://127.0.0.1:1/v1', '--token-b', 'y'], /no token: pass --token or set VAERO_TOKEN/],
     [['--base-url', 'not a url', '--token', 'x'], /is not a URL/],
     [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--profile', 'everything'], /must be core or full/],
     [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--max-requests', 'many'], /--max-requests must be a whole number/],
