@@ -122,13 +122,10 @@ function queryOf(search: string): Record<string, string> {
   return out;
 }
 
-export function tooLargeViolation(max: number): Violation {
-  return violation(413, RULE.size, 'payload_too_large', `The request body is larger than ${max} bytes`);
-}
 function tooLarge(op: Operation | undefined, max: number, d: Drained): Rejected {
-  return { ok: false, operation: op, violation: tooLargeViolation(max), close: !d.complete };
+  return { ok: false, operation: op, violation: violation(413, RULE.size, 'payload_too_large', `The request body is larger than ${max} bytes`), close: !d.complete };
 }
-export function malformedJsonViolation(e: unknown): Violation {
+function malformedJsonViolation(e: unknown): Violation {
   return violation(400, RULE.json, 'invalid_json', `The request body is not valid JSON: ${(e as Error).message}`);
 }
 
@@ -164,14 +161,10 @@ export async function checkBody(req: IncomingMessage, head: RequestHead, options
 
     // 5. syntax
     if (media === 'application/json') {
-      const read = await readBody(req, max);
-      if (!read.ok) return 'aborted' in read ? read : tooLarge(op, max!, read.tooLarge);
-      try {
-        admitted.body = JSON.parse(read.body.toString('utf8'));
-      } catch (e) {
-        return { ok: false, operation: op, violation: malformedJsonViolation(e) };
-      }
-      if (options.rawBody) admitted.raw = read.body;
+      const read = await readJson(req, max, op);
+      if (!read.ok) return read;
+      admitted.body = read.value;
+      if (options.rawBody) admitted.raw = read.raw;
     } else if (media === 'multipart/form-data') {
       const read = await readMultipart(req, max, { raw: options.rawBody });
       if (!read.ok) {
@@ -207,6 +200,28 @@ export async function checkBody(req: IncomingMessage, head: RequestHead, options
     admitted.body = checked.value;
   }
   return { ok: true, request: admitted };
+}
+
+/**
+ * Steps 4–5 for a JSON body: read under `max` (413, drained), then parsed (400). Also for
+ * a server's own endpoints outside the spec (`op` undefined), e.g. the stub's admin one;
+ * `empty` is what an empty (or blank) body stands for there (by default it is malformed).
+ */
+export async function readJson(
+  req: IncomingMessage,
+  max: number | undefined,
+  op?: Operation,
+  options: { empty?: unknown } = {},
+): Promise<{ ok: true; value: unknown; raw: Buffer } | Rejected | Aborted> {
+  const read = await readBody(req, max);
+  if (!read.ok) return 'aborted' in read ? read : tooLarge(op, max!, read.tooLarge);
+  const text = read.body.toString('utf8');
+  if (options.empty !== undefined && text.trim() === '') return { ok: true, value: options.empty, raw: read.body };
+  try {
+    return { ok: true, value: JSON.parse(text), raw: read.body };
+  } catch (e) {
+    return { ok: false, operation: op, violation: malformedJsonViolation(e) };
+  }
 }
 
 function reject(op: Operation, status: 415, code: string, message: string): Rejected {

@@ -21,8 +21,7 @@ import { createService, type CreateJobInput, type PageInput, type ServiceOptions
 import type { Result } from '../service/result.js';
 import { RULES } from '../service/rules.js';
 import { readBearer } from '../../http/bearer.js';
-import { readBody } from '../../http/body.js';
-import { authViolation, checkBody, checkHead, malformedJsonViolation, tooLargeViolation, type Aborted, type Rejected } from '../../http/request-gate.js';
+import { authViolation, checkBody, checkHead, readJson, type Aborted, type Rejected } from '../../http/request-gate.js';
 import { ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
 import { createRequestLog, formatLine, type LogSink } from './log.js';
 
@@ -183,19 +182,9 @@ export function createApp(options: StubOptions = {}): Express {
       return send(req, res, started, undefined, 200, { armed: false, failure: null });
     }
     if (req.method !== 'POST') return reject(req, res, started, undefined, violation(404, RULES.unknownRoute, 'route_not_found', `No route ${req.method} ${ADMIN_FAIL_NEXT_PATH}`));
-    const read = await readBody(req, ADMIN_MAX_BODY_BYTES);
-    if (!read.ok) {
-      if ('aborted' in read) return void res.destroy();
-      if (!read.tooLarge.complete) res.setHeader('connection', 'close');
-      return reject(req, res, started, undefined, tooLargeViolation(ADMIN_MAX_BODY_BYTES));
-    }
-    let body: { code?: unknown; message?: unknown } = {};
-    try {
-      const text = read.body.toString('utf8').trim();
-      body = text ? (JSON.parse(text) as typeof body) : {};
-    } catch (e) {
-      return reject(req, res, started, undefined, malformedJsonViolation(e));
-    }
+    const read = await readJson(req, ADMIN_MAX_BODY_BYTES, undefined, { empty: {} });
+    if (!read.ok) return refuse(req, res, started, read);
+    const body = (read.value ?? {}) as { code?: unknown; message?: unknown };
     const failure = mockFailure(typeof body.code === 'string' ? body.code : 'training_failed', typeof body.message === 'string' ? body.message : undefined);
     service.failNextJob(auth.value, failure);
     send(req, res, started, undefined, 200, { armed: true, failure });
