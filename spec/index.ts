@@ -7,12 +7,13 @@
  * broken. The stub, the Prism front, the contract suite and the tests all import it;
  * nothing else parses the spec, so a rule cannot be written twice.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load as parseYaml } from 'js-yaml'; // js-yaml: ~6x faster than `yaml` here, which matters for cold start
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { isDeepStrictEqual } from 'node:util';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { components, operations as generatedOperations } from './types.gen.js';
 
@@ -52,7 +53,62 @@ function findPackageRoot(start: string): string {
 /** Absolute path of the authored spec (works from the sources and from dist/). */
 export const specPath = join(findPackageRoot(dirname(fileURLToPath(import.meta.url))), 'spec', 'openapi.yaml');
 export const specText = readFileSync(specPath, 'utf8');
-export const document = parseYaml(specText) as OpenAPIV3_1.Document;
+
+// ajv, ajv-formats and js-yaml are CommonJS: required on first use, so a start served from
+// the compiled cache (below) never loads them (~40 ms of the stub's cold start).
+const requireCjs = createRequire(import.meta.url);
+type AjvModule = typeof import('ajv/dist/2020.js');
+let ajvModule: AjvModule | undefined;
+const loadAjv = (): AjvModule => (ajvModule ??= requireCjs('ajv/dist/2020.js') as AjvModule);
+
+// ---------------------------------------------------------------------------
+// Compiled cache: what this module computes from openapi.yaml at load (the parsed document
+// and the request validators as ajv standalone code), written once by `npm run build`
+// (spec/write-cache.ts) next to the built module. It is used only when its key, a hash of
+// openapi.yaml, of this module's own code and of ajv's version, matches; any edit to either
+// makes it stale and the module compiles as without it, so it can never drift from the spec.
+// ---------------------------------------------------------------------------
+/** Where the built module looks for its cache (dist/spec/compiled.cjs; absent when run from sources). */
+export const compiledCachePath = fileURLToPath(new URL('./compiled.cjs', import.meta.url));
+
+/** The key a cache must carry to be used by this module with this spec. */
+export function compiledCacheKey(text: string = specText): string {
+  const ownCode = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+  const ajvVersion = (requireCjs('ajv/package.json') as { version: string }).version;
+  return createHash('sha256').update(text).update('\0').update(ownCode).update('\0').update(ajvVersion).digest('hex');
+}
+
+interface CompiledCache {
+  key: string;
+  document: OpenAPIV3_1.Document;
+  /** Request validators by `${operationId}.${'body' | 'form' | 'query'}`. */
+  validators: Record<string, ValidateFunction>;
+}
+
+/** The cache at `file` if it exists and its key matches (else undefined: compile instead). */
+export function readCompiledCache(file: string, key: string = compiledCacheKey()): CompiledCache | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    delete requireCjs.cache[file]; // the file as it is now, not as first required
+    const cache = requireCjs(file) as { key?: string; load?: (require: NodeJS.Require) => Omit<CompiledCache, 'key'> };
+    if (cache.key !== key || typeof cache.load !== 'function') return undefined;
+    // The validators' runtime helpers (ajv/dist/runtime/...) resolve from this module, wherever the file is.
+    return { key, ...cache.load(requireCjs) };
+  } catch {
+    return undefined; // unreadable or from another layout: compile, as without a cache
+  }
+}
+
+const cache = readCompiledCache(compiledCachePath);
+/** Whether this process loaded the spec from the compiled cache or compiled it (for tests and diagnostics). */
+export const loadedFrom: 'cache' | 'compiled' = cache ? 'cache' : 'compiled';
+
+function parseSpec(text: string): OpenAPIV3_1.Document {
+  // js-yaml: ~6x faster than `yaml` here, which matters for cold start.
+  const { load } = requireCjs('js-yaml') as typeof import('js-yaml');
+  return load(text) as OpenAPIV3_1.Document;
+}
+export const document: OpenAPIV3_1.Document = cache?.document ?? parseSpec(specText);
 
 type SchemaObject = OpenAPIV3_1.SchemaObject & Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -107,11 +163,14 @@ export function rule(id: string): Rule {
 // Ajv: one instance, the document's components registered once, validators compiled at load.
 // ---------------------------------------------------------------------------
 const SPEC_ID = 'vaero:openapi';
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 let metaChecked = false;
-function newAjv(options: { coerceTypes?: boolean; useDefaults?: boolean }): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, allErrors: true, ...options });
+/** `source`: keep each validator's code, for the compiled cache. */
+function newAjv(options: { coerceTypes?: boolean; useDefaults?: boolean }, source = false): Ajv2020 {
+  const { Ajv2020, _ } = loadAjv();
+  const addFormats = requireCjs('ajv-formats') as (ajv: Ajv2020) => Ajv2020;
+  const code = source ? { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } : {};
+  const ajv = new Ajv2020({ strict: true, allErrors: true, ...options, code });
   addFormats(ajv);
   // OpenAPI's own keywords inside schemas, and the registration wrapper: annotations only.
   for (const k of ['x-vaero-rule', 'x-vaero-lifecycle', 'components', 'example', 'xml', 'externalDocs', 'discriminator']) ajv.addKeyword(k);
@@ -123,10 +182,15 @@ function newAjv(options: { coerceTypes?: boolean; useDefaults?: boolean }): Ajv2
 }
 
 /** Bodies: defaults applied (the stub echoes them); responses: validated as they are. */
-const bodyAjv = newAjv({ useDefaults: true });
-const responseAjv = newAjv({});
+const BODY = { useDefaults: true };
+const RESPONSE = {};
 /** Query strings arrive as text: coerce "20" to 20, apply defaults. */
-const queryAjv = newAjv({ coerceTypes: true, useDefaults: true });
+const QUERY = { coerceTypes: true, useDefaults: true };
+type AjvKind = typeof BODY | typeof RESPONSE | typeof QUERY;
+
+// One instance per kind, made on first use (a start from the cache makes none).
+const instances = new Map<AjvKind, Ajv2020>();
+const ajvFor = (kind: AjvKind): Ajv2020 => instances.get(kind) ?? instances.set(kind, newAjv(kind)).get(kind)!;
 
 function resolve<T>(node: T | OpenAPIV3_1.ReferenceObject): T {
   let cur: unknown = node;
@@ -153,7 +217,7 @@ function compile(ajv: Ajv2020, schema: unknown): ValidateFunction {
  * for tests and tools, not for a request path.
  */
 export function schemaValidator(schema: unknown): ValidateFunction {
-  return compile(responseAjv, schema);
+  return compile(ajvFor(RESPONSE), schema);
 }
 
 // ---------------------------------------------------------------------------
@@ -190,6 +254,16 @@ export interface Operation {
   matcher: RegExp;
 }
 
+/** The request schemas of every operation, as compiled (or as the cache was written), by cache name. */
+const requestSchemas = new Map<string, { kind: AjvKind; schema: unknown }>();
+
+/** A request validator: from the cache when it matches, else compiled now (validators compiled once, at load). */
+function request(op: OpenAPIV3_1.OperationObject, part: 'body' | 'form' | 'query', kind: AjvKind, schema: unknown): ValidateFunction {
+  const name = `${op.operationId}.${part}`;
+  requestSchemas.set(name, { kind, schema });
+  return cache?.validators[name] ?? compile(ajvFor(kind), schema);
+}
+
 function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.OperationObject): Operation {
   const params = (op.parameters ?? []).map((p) => resolve<OpenAPIV3_1.ParameterObject>(p));
   const queryParams = params.filter((p) => p.in === 'query');
@@ -213,7 +287,7 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
       // Compiled on first use and kept: a server answers most requests with few statuses,
       // so start-up compiles only the request validators.
       get validate() {
-        return (validate ??= compile(responseAjv, media.schema));
+        return (validate ??= compile(ajvFor(RESPONSE), media.schema));
       },
       examples: examples(media),
     });
@@ -236,9 +310,9 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
     maxBodyBytes: (op as Record<string, unknown>)['x-vaero-max-body-bytes'] as number | undefined,
     queryParams,
     responses,
-    validateBody: requestSchema && requestMediaTypes.includes('application/json') ? compile(bodyAjv, requestSchema) : undefined,
-    validateForm: requestSchema && requestMediaTypes.includes('multipart/form-data') ? compile(bodyAjv, requestSchema) : undefined,
-    validateQuery: queryParams.length ? compile(queryAjv, querySchema) : undefined,
+    validateBody: requestSchema && requestMediaTypes.includes('application/json') ? request(op, 'body', BODY, requestSchema) : undefined,
+    validateForm: requestSchema && requestMediaTypes.includes('multipart/form-data') ? request(op, 'form', BODY, requestSchema) : undefined,
+    validateQuery: queryParams.length ? request(op, 'query', QUERY, querySchema) : undefined,
     matcher: new RegExp('^' + path.replace(/\{[^}]+\}/g, '([^/]+)') + '$'),
   };
 }
@@ -246,6 +320,41 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
 export const operations: readonly Operation[] = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
   METHODS.filter((m) => item?.[m]).map((m) => buildOperation(path, m, item![m]!)),
 );
+
+/**
+ * The compiled cache's source (CommonJS): the parsed document and every request validator
+ * as ajv standalone code, compiled by this module's own newAjv/compile with the same options.
+ */
+export function compiledCacheSource(key: string = compiledCacheKey()): string {
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(document)), document)) {
+    throw new Error('spec: the parsed document does not survive JSON (a YAML date?); it cannot be cached');
+  }
+  const standaloneCode = requireCjs('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js').default;
+  const sourceAjv = new Map<AjvKind, Ajv2020>();
+  const parts = [...requestSchemas].map(([name, { kind, schema }]) => {
+    const ajv = sourceAjv.get(kind) ?? sourceAjv.set(kind, newAjv(kind, true)).get(kind)!;
+    // Each validator in its own scope: standalone code declares module.exports and its helpers.
+    return `validators[${JSON.stringify(name)}] = (function () {\nconst module = { exports: {} };\n${standaloneCode(ajv, compile(ajv, schema))}\nreturn module.exports;\n})();`;
+  });
+  return [
+    '"use strict";',
+    '// Generated by spec/index.ts (spec/write-cache.ts, run by npm run build): a cache of its own compilation of openapi.yaml. Do not edit.',
+    `exports.key = ${JSON.stringify(key)};`,
+    'exports.load = function (require) {',
+    'const validators = {};',
+    ...parts,
+    `return { document: JSON.parse(${JSON.stringify(JSON.stringify(document))}), validators };`,
+    '};',
+    '',
+  ].join('\n');
+}
+
+/** Write the compiled cache (atomically: a reader never sees half a file). */
+export function writeCompiledCache(file: string = compiledCachePath, key?: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, compiledCacheSource(key));
+  renameSync(tmp, file);
+}
 
 const byId = new Map(operations.map((o) => [o.operationId, o]));
 export function operation(id: OperationId): Operation {

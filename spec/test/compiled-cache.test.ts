@@ -1,0 +1,135 @@
+/**
+ * The compiled cache (dist/spec/compiled.cjs, written by `npm run build`): the spec module
+ * uses it only when its key matches openapi.yaml and the module's own code, and what it
+ * loads from it validates exactly as what it compiles.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { requestFixtures } from '../../fixtures/index.js';
+import {
+  compiledCacheKey,
+  compiledCachePath,
+  document,
+  loadedFrom,
+  operation,
+  operations,
+  readCompiledCache,
+  specText,
+  writeCompiledCache,
+} from '../index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vaero-spec-cache-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const freshFile = () => join(dir, `compiled-${n++}.cjs`);
+
+/** What a validator says about a copy of `data`: verdict, the value after defaults and coercion, the errors. */
+function verdict(validate: ValidateFunction, data: unknown) {
+  const value: unknown = structuredClone(data);
+  const ok = validate(value);
+  return { ok, value, errors: ok ? null : validate.errors };
+}
+
+/** The form fields of a multipart fixture, a file part as text (as the request gate passes them). */
+function formFields(body: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : 'text']));
+}
+
+describe('compiled cache', () => {
+  it('the module under test compiled (no cache next to the sources)', () => {
+    expect(loadedFrom).toBe('compiled');
+  });
+
+  it('written and read back, holds the parsed document and a validator for every request schema', () => {
+    const file = freshFile();
+    writeCompiledCache(file);
+    const cache = readCompiledCache(file);
+    expect(cache?.document).toStrictEqual(JSON.parse(JSON.stringify(document)));
+    expect(cache?.document).toEqual(document);
+    const expected = operations.flatMap((op) =>
+      (['body', 'form', 'query'] as const)
+        .filter((part) => op[`validate${part === 'body' ? 'Body' : part === 'form' ? 'Form' : 'Query'}`])
+        .map((part) => `${op.operationId}.${part}`),
+    );
+    expect(expected).toContain('createFineTuningJob.body');
+    expect(expected).toContain('uploadFile.form');
+    expect(expected).toContain('listFineTuningJobs.query');
+    expect(Object.keys(cache!.validators).sort()).toEqual(expected.sort());
+  });
+
+  it('its validators agree with the compiled ones on every request fixture (verdict, defaults, coercion, errors)', () => {
+    const file = freshFile();
+    writeCompiledCache(file);
+    const { validators } = readCompiledCache(file)!;
+    let compared = 0;
+    for (const f of requestFixtures) {
+      const op = operation(f.operationId);
+      if (op.validateBody && f.body !== undefined && (f.contentType ?? 'application/json') === 'application/json') {
+        expect(verdict(validators[`${f.operationId}.body`]!, f.body), f.name).toEqual(verdict(op.validateBody, f.body));
+        compared++;
+      }
+      if (op.validateForm && f.body !== undefined && typeof f.body === 'object' && f.body !== null) {
+        const fields = formFields(f.body);
+        expect(verdict(validators[`${f.operationId}.form`]!, fields), f.name).toEqual(verdict(op.validateForm, fields));
+        compared++;
+      }
+      if (op.validateQuery && f.query) {
+        expect(verdict(validators[`${f.operationId}.query`]!, f.query), f.name).toEqual(verdict(op.validateQuery, f.query));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
+    // Defaults and coercion really happen in the cached code, not only agree.
+    expect(verdict(validators['createFineTuningJob.body']!, { training_files: ['file-abc123'] }).value).toEqual({
+      training_files: ['file-abc123'],
+      style_model: 'vaero-1',
+      base_model: 'general',
+    });
+    expect(verdict(validators['listFineTuningJobs.query']!, { limit: '3' }).value).toEqual({ limit: 3 });
+  });
+
+  it('is ignored when openapi.yaml changed since it was written', () => {
+    const file = freshFile();
+    writeCompiledCache(file);
+    expect(readCompiledCache(file, compiledCacheKey(specText))).toBeDefined();
+    expect(readCompiledCache(file, compiledCacheKey(specText.replace('maxLength: 16', 'maxLength: 17')))).toBeUndefined();
+    expect(readCompiledCache(file, compiledCacheKey(specText + '\n# edited\n'))).toBeUndefined();
+  });
+
+  it('is ignored when written under another key, unreadable, or missing', () => {
+    const stale = freshFile();
+    writeCompiledCache(stale, 'written-by-another-version');
+    expect(readCompiledCache(stale)).toBeUndefined();
+    const broken = freshFile();
+    writeFileSync(broken, 'exports.key = ');
+    expect(readCompiledCache(broken)).toBeUndefined();
+    expect(readCompiledCache(join(dir, 'absent.cjs'))).toBeUndefined();
+  });
+
+  it('a fresh load of the module uses a matching cache at its path, and compiles when it is stale', async () => {
+    try {
+      writeCompiledCache(compiledCachePath);
+      vi.resetModules();
+      const fromCache = await import('../index.js');
+      expect(fromCache.loadedFrom).toBe('cache');
+      const create = fromCache.operation('createFineTuningJob');
+      expect(fromCache.validateBody(create, { training_files: ['file-abc123'], suffix: '😀'.repeat(17) })).toMatchObject({
+        ok: false,
+        violation: { status: 400, param: 'suffix' },
+      });
+      expect(fromCache.validateBody(create, { training_files: ['file-abc123'], suffix: '😀'.repeat(16) })).toMatchObject({ ok: true });
+
+      writeCompiledCache(compiledCachePath, 'stale');
+      vi.resetModules();
+      const compiled = await import('../index.js');
+      expect(compiled.loadedFrom).toBe('compiled');
+      expect(compiled.validateBody(compiled.operation('createFineTuningJob'), { training_files: [] })).toMatchObject({ ok: false });
+    } finally {
+      rmSync(compiledCachePath, { force: true });
+      vi.resetModules();
+    }
+  });
+});
