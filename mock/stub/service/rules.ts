@@ -10,9 +10,6 @@ const id = (ruleId: string): string => rule(ruleId).id;
 export const RULES = {
   auth: id('auth.bearer'),
   unknownRoute: id('request.unknown-route'),
-  contentType: id('request.content-type'),
-  bodySize: id('request.body-size'),
-  malformedJson: id('request.malformed-json'),
   checkOrder: id('request.check-order'),
   noServerErrorOnBadInput: id('request.no-5xx-on-bad-input'),
   notFound: id('path.not-found'),

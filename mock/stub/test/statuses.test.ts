@@ -180,7 +180,7 @@ describe('HTTP edges', () => {
     expect(err.headers['access-control-allow-origin']).toBe('*');
   });
 
-  it('answers 413 to a chunked body (no Content-Length) as soon as it passes the limit', async () => {
+  it('answers 413 to a chunked body (no Content-Length) that passes the limit, once it is read', async () => {
     const { port } = stub.server.address() as AddressInfo;
     const limit = operation('createFineTuningJob').maxBodyBytes!;
     const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
