@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from '../../../spec/index.js';
-import { drainBound } from '../body.js';
+import { DRAIN_IDLE_MS, drainBound } from '../body.js';
 import { admit, type GateOptions } from '../request-gate.js';
 
 interface Answer {
@@ -249,6 +249,19 @@ describe('4. size', () => {
     expect(r.status).toBe(413);
     expect(r.headers.connection).toBe('close');
     expect(r.sent).toBeLessThan(drainBound(max) * 64);
+  });
+
+  it('a client that stalls mid-body after declaring too much gets its 413 after a short wait, and the connection is closed', async () => {
+    const started = Date.now();
+    const r = await new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v1/fine_tuning/jobs', headers: { ...AUTH, ...JSON_CT, 'content-length': String(max + 10) }, agent }, (res) => {
+        res.resume().on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+      });
+      req.on('error', reject);
+      req.write('{"training_files":'); // and then nothing more
+    });
+    expect(r).toEqual({ status: 413, connection: 'close' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(DRAIN_IDLE_MS - 50);
   });
 
   it('an upload has its own, larger limit', async () => {
