@@ -45,7 +45,9 @@ export interface RunningTarget {
 /** Lifecycle pace of the stubs under test: a job succeeds in well under a second. */
 export const TEST_SPEED = 50;
 
-const HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'content-encoding']);
+const HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+/** fetch decodes a coded answer, so its Content-Encoding no longer holds; a request's is the client's and is forwarded. */
+const RESPONSE_HOP = new Set([...HOP, 'content-encoding']);
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -95,7 +97,7 @@ export async function startMutant(m: Mutant): Promise<RunningTarget> {
         });
         const h: Record<string, string> = {};
         r.headers.forEach((v, k) => {
-          if (!HOP.has(k)) h[k] = v;
+          if (!RESPONSE_HOP.has(k)) h[k] = v;
         });
         answer = { status: r.status, headers: h, body: Buffer.from(await r.arrayBuffer()) };
         if (m.response) answer = m.response(fr, answer);
