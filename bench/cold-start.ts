@@ -1,18 +1,19 @@
 /**
- * Cold start of the stub's own process (built JS on node, no npm): time from spawn to the
- * line that prints its base URL, against a bare node:http server measured in the same run.
+ * Cold start of the stub's own process (built JS on node, no npm): `npm start`'s command
+ * (package.json scripts.start: same entry, same node flags) run directly, timed from spawn
+ * to the line that prints its base URL, against a bare node:http server in the same run.
  * Target (issue 3): under 300 ms.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { npmStartCommand, packageRoot } from './start-command.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
-const cli = fileURLToPath(new URL('../bin/vaero.js', import.meta.url));
+const stubCommand = npmStartCommand(['--port', '0']);
 const bare = `require('http').createServer().listen(0,'127.0.0.1',function(){console.log('http://127.0.0.1:'+this.address().port+'/v1')})`;
 
 function timeToUrl(args: string[]): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -33,9 +34,9 @@ const base: number[] = [];
 const stub: number[] = [];
 for (let i = 0; i < runs; i++) {
   base.push(await timeToUrl(['-e', bare]));
-  stub.push(await timeToUrl([cli, 'stub', '--port', '0', '--speed', '0']));
+  stub.push(await timeToUrl(stubCommand.args));
 }
 const b = median(base);
 const s = median(stub);
-console.log(`\ncold start, median of ${runs}: bare node:http ${b.toFixed(0)} ms, stub ${s.toFixed(0)} ms`);
+console.log(`\ncold start, median of ${runs}: bare node:http ${b.toFixed(0)} ms, stub ("${stubCommand.script}") ${s.toFixed(0)} ms`);
 console.log(`stub / bare node ${(s / b).toFixed(2)}x; stub ${s.toFixed(0)} ms (target < 300 ms) ${s < 300 ? 'ok' : 'ABOVE TARGET'}`);
