@@ -44,6 +44,7 @@ switch (name) {
     break;
   }
   case 'stub': {
+    // In-process, without npm start's node flags (the benches start the stub as npm start does: bench/child.ts).
     const { startStub } = await import('../mock/stub/index.js');
     const stub = await startStub({ port: 0, host: '127.0.0.1', speed: 0, log: false });
     console.log(`READY ${stub.baseUrl}`);
