@@ -65,7 +65,7 @@ const loadAjv = (): AjvModule => (ajvModule ??= requireCjs('ajv/dist/2020.js') a
 // Compiled cache: what this module computes from openapi.yaml at load (the parsed document
 // and the request validators as ajv standalone code), written once by `npm run build`
 // (spec/write-cache.ts) next to the built module. It is used only when its key, a hash of
-// openapi.yaml, of this module's own code and of ajv's version, matches; any edit to either
+// openapi.yaml, of this module's own code and of ajv's and ajv-formats' versions, matches; any change to one of them
 // makes it stale and the module compiles as without it, so it can never drift from the spec.
 // ---------------------------------------------------------------------------
 /** Where the built module looks for its cache (dist/spec/compiled.cjs; absent when run from sources). */
@@ -74,8 +74,8 @@ export const compiledCachePath = fileURLToPath(new URL('./compiled.cjs', import.
 /** The key a cache must carry to be used by this module with this spec. */
 export function compiledCacheKey(text: string = specText): string {
   const ownCode = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-  const ajvVersion = (requireCjs('ajv/package.json') as { version: string }).version;
-  return createHash('sha256').update(text).update('\0').update(ownCode).update('\0').update(ajvVersion).digest('hex');
+  const version = (pkg: string) => (requireCjs(`${pkg}/package.json`) as { version: string }).version;
+  return createHash('sha256').update([text, ownCode, version('ajv'), version('ajv-formats')].join('\0')).digest('hex');
 }
 
 interface CompiledCache {
