@@ -68,8 +68,11 @@ const loadAjv = (): AjvModule => (ajvModule ??= requireCjs('ajv/dist/2020.js') a
 // openapi.yaml, of this module's own code and of ajv's and ajv-formats' versions, matches; any change to one of them
 // makes it stale and the module compiles as without it, so it can never drift from the spec.
 // ---------------------------------------------------------------------------
-/** Where the built module looks for its cache (dist/spec/compiled.cjs; absent when run from sources). */
-export const compiledCachePath = fileURLToPath(new URL('./compiled.cjs', import.meta.url));
+/**
+ * Where the module looks for its cache: dist/spec/compiled.cjs next to the built module (none
+ * next to the sources), or the file VAERO_SPEC_CACHE names (tests load a cache from elsewhere).
+ */
+export const compiledCachePath = process.env.VAERO_SPEC_CACHE || fileURLToPath(new URL('./compiled.cjs', import.meta.url));
 
 /** The key a cache must carry to be used by this module with this spec. */
 export function compiledCacheKey(text: string = specText): string {

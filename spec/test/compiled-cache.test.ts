@@ -11,7 +11,6 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { requestFixtures } from '../../fixtures/index.js';
 import {
   compiledCacheKey,
-  compiledCachePath,
   document,
   loadedFrom,
   operation,
@@ -110,10 +109,13 @@ describe('compiled cache', () => {
   });
 
   it('a fresh load of the module uses a matching cache at its path, and compiles when it is stale', async () => {
+    const file = freshFile();
+    process.env.VAERO_SPEC_CACHE = file;
     try {
-      writeCompiledCache(compiledCachePath);
+      writeCompiledCache(file);
       vi.resetModules();
       const fromCache = await import('../index.js');
+      expect(fromCache.compiledCachePath).toBe(file);
       expect(fromCache.loadedFrom).toBe('cache');
       const create = fromCache.operation('createFineTuningJob');
       expect(fromCache.validateBody(create, { training_files: ['file-abc123'], suffix: '😀'.repeat(17) })).toMatchObject({
@@ -122,13 +124,13 @@ describe('compiled cache', () => {
       });
       expect(fromCache.validateBody(create, { training_files: ['file-abc123'], suffix: '😀'.repeat(16) })).toMatchObject({ ok: true });
 
-      writeCompiledCache(compiledCachePath, 'stale');
+      writeCompiledCache(file, 'stale');
       vi.resetModules();
       const compiled = await import('../index.js');
       expect(compiled.loadedFrom).toBe('compiled');
       expect(compiled.validateBody(compiled.operation('createFineTuningJob'), { training_files: [] })).toMatchObject({ ok: false });
     } finally {
-      rmSync(compiledCachePath, { force: true });
+      delete process.env.VAERO_SPEC_CACHE;
       vi.resetModules();
     }
   });
