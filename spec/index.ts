@@ -156,6 +156,9 @@ function collectRules(doc: unknown): Map<string, Rule> {
 /** Every rule of the contract, by id. */
 export const rules: ReadonlyMap<string, Rule> = collectRules(document);
 
+/** The rule of a schema violation no narrower rule covers. */
+const REQUEST_SCHEMA_RULE = 'request.schema';
+
 export function rule(id: string): Rule {
   const r = rules.get(id);
   if (!r) throw new Error(`spec: no rule ${id} in openapi.yaml`);
@@ -479,9 +482,10 @@ function paramOf(e: ErrorObject): string | null {
 /**
  * The one error a request gets when it breaks several schema rules: the body as a
  * whole first, then declared fields in the order the schema lists them, then
- * unknown fields (rule request.check-order).
+ * unknown fields (rule request.check-order). Its rule is the x-vaero-rule nearest the
+ * field at fault, else rule request.schema.
  */
-export function firstViolation(errors: readonly ErrorObject[], schema: SchemaObject | undefined, ruleFallback: string): Violation | undefined {
+export function firstViolation(errors: readonly ErrorObject[], schema: SchemaObject | undefined): Violation | undefined {
   if (!errors.length) return undefined;
   const order = Object.keys(schema?.properties ?? {});
   const rank = (e: ErrorObject) => {
@@ -496,7 +500,7 @@ export function firstViolation(errors: readonly ErrorObject[], schema: SchemaObj
   const ruleId =
     (param !== null && !unknownField
       ? ruleAt(schema, '/' + param.replace(/~/g, '~0').replace(/\//g, '~1'))
-      : ruleAt(schema, ''))?.id ?? ruleFallback;
+      : ruleAt(schema, ''))?.id ?? REQUEST_SCHEMA_RULE; // no rule nearer the field: the general one
   return {
     status: 400,
     type: errorTypeFor(400),
@@ -519,7 +523,7 @@ export function validateBody(
   if (!op.validateBody) return { ok: true, value: body };
   const value: unknown = structuredClone(body);
   if (op.validateBody(value)) return { ok: true, value };
-  const v = firstViolation(op.validateBody.errors ?? [], op.requestSchema, 'create.body');
+  const v = firstViolation(op.validateBody.errors ?? [], op.requestSchema);
   return { ok: false, violation: v! };
 }
 
@@ -535,7 +539,7 @@ export function validateForm(
   if (!op.validateForm) return { ok: true, value: { ...fields } };
   const value: Record<string, string> = { ...fields };
   if (op.validateForm(value)) return { ok: true, value };
-  const v = firstViolation(op.validateForm.errors ?? [], op.requestSchema, 'request.check-order');
+  const v = firstViolation(op.validateForm.errors ?? [], op.requestSchema);
   return { ok: false, violation: v! };
 }
 
@@ -548,7 +552,7 @@ export function validateQuery(
   const value: Record<string, unknown> = { ...query };
   if (op.validateQuery(value)) return { ok: true, value };
   const schema = { type: 'object', properties: Object.fromEntries(op.queryParams.map((p) => [p.name, p.schema])) } as SchemaObject;
-  const v = firstViolation(op.validateQuery.errors ?? [], schema, 'response.schema');
+  const v = firstViolation(op.validateQuery.errors ?? [], schema);
   return { ok: false, violation: v! };
 }
 

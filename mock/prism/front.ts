@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { errorBody, violation, type Violation } from '../../spec/index.js';
+import { errorBody, rule, violation, type Violation } from '../../spec/index.js';
 import { admit } from '../http/request-gate.js';
 import { parseViolationsHeader, translateViolations } from './translate.js';
 
@@ -83,7 +83,7 @@ export function createFront(options: FrontOptions): Express {
         body: body && body.length ? new Uint8Array(body) : undefined,
       });
     } catch (e) {
-      return reject(res, violation(500, 'request.no-5xx-on-bad-input', 'internal_error', `The mock's Prism is not reachable: ${(e as Error).message}`));
+      return reject(res, violation(500, rule('request.no-5xx-on-bad-input').id, 'internal_error', `The mock's Prism is not reachable: ${(e as Error).message}`));
     }
     const prismSays = translateViolations(op, parseViolationsHeader(answer.headers.get('sl-violations')));
     if (prismSays) {
@@ -95,7 +95,7 @@ export function createFront(options: FrontOptions): Express {
       // Prism failed on its own (its problem+json envelope): the spec's envelope instead.
       const detail = ((await answer.json().catch(() => ({}))) as { title?: string; detail?: string }).detail ?? answer.statusText;
       const status = op.responses.has(answer.status) ? answer.status : 500;
-      return reject(res, violation(status, 'response.status-declared', 'mock_error', `The mock's Prism answered ${answer.status}: ${detail}`));
+      return reject(res, violation(status, rule('response.status-declared').id, 'mock_error', `The mock's Prism answered ${answer.status}: ${detail}`));
     }
     res.status(answer.status);
     for (const name of FORWARDED_RESPONSE_HEADERS) {
@@ -108,7 +108,7 @@ export function createFront(options: FrontOptions): Express {
   // Anything that still throws is the mock's fault: the envelope, never Express's HTML page with a stack.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    reject(res, violation(500, 'request.no-5xx-on-bad-input', 'internal_error', `The mock failed: ${err instanceof Error ? err.message : String(err)}`));
+    reject(res, violation(500, rule('request.no-5xx-on-bad-input').id, 'internal_error', `The mock failed: ${err instanceof Error ? err.message : String(err)}`));
   });
 
   return app;

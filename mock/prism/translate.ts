@@ -40,11 +40,6 @@ function toAjvError(v: PrismViolation, path: (string | number)[]): ErrorObject {
   return { keyword, instancePath, schemaPath: '', params, message };
 }
 
-/** The rule a body-level error falls back to, as the spec module's validateBody / validateForm choose it. */
-function bodyFallbackRule(op: Operation): string {
-  return op.requestMediaTypes.includes('application/json') ? 'create.body' : 'request.check-order';
-}
-
 function querySchema(op: Operation) {
   return { type: 'object', properties: Object.fromEntries(op.queryParams.map((p) => [p.name, p.schema])) } as Operation['requestSchema'];
 }
@@ -62,14 +57,13 @@ export function translateViolations(op: Operation, list: readonly PrismViolation
     if (requestLevel.code === 401) return violation(401, rule('auth.bearer').id, 'invalid_authorization', requestLevel.message, 'authorization');
     if (requestLevel.code === 415) return violation(415, rule('request.content-type').id, 'unsupported_media_type', requestLevel.message, 'content-type');
     // "Body parameter is required": the body (e.g. JSON null) is not an object.
-    return firstViolation([toAjvError({ ...requestLevel, code: 'type' }, [])], op.requestSchema, bodyFallbackRule(op));
+    return firstViolation([toAjvError({ ...requestLevel, code: 'type' }, [])], op.requestSchema);
   }
   const query = errors.filter((v) => v.location[1] === 'query');
   if (query.length) {
     return firstViolation(
       query.map((v) => toAjvError(v, v.location.slice(2))),
       querySchema(op),
-      'response.schema',
     );
   }
   const body = errors.filter((v) => v.location[1] === 'body');
@@ -77,10 +71,9 @@ export function translateViolations(op: Operation, list: readonly PrismViolation
     return firstViolation(
       body.map((v) => toAjvError(v, v.location.slice(2))),
       op.requestSchema,
-      bodyFallbackRule(op),
     );
   }
   // A violation we do not know how to place (a header, a path parameter): the request as a whole.
   const first = errors[0] as PrismViolation;
-  return violation(400, 'response.schema', 'invalid_value', first.message);
+  return violation(400, rule('request.schema').id, 'invalid_value', first.message);
 }

@@ -8,11 +8,15 @@ import {
   createDefaults,
   errorBody,
   errorTypeFor,
+  firstViolation,
   lifecycle,
   listLimits,
   matchOperation,
   operation,
+  rule,
+  schemaValidator,
   validateBody,
+  validateForm,
   validateQuery,
   validateResponse,
   violation,
@@ -137,5 +141,24 @@ describe('routing and figures', () => {
     for (const s of Object.keys(lifecycle.next) as (keyof typeof lifecycle.next)[]) {
       if (!lifecycle.finished.includes(s)) expect(lifecycle.next[s]).toContain('cancelled');
     }
+  });
+});
+
+describe('the rule a schema violation names', () => {
+  it('is the field\'s own rule where the field has one, on every kind of request part', () => {
+    const upload = operation('uploadFile');
+    const form = validateForm(upload, { file: 'some text' });
+    expect(form.ok ? null : form.violation).toMatchObject({ status: 400, param: 'purpose', ruleId: 'upload.purpose' });
+    const query = validateQuery(list, { limit: '0' });
+    expect(query.ok ? null : query.violation).toMatchObject({ status: 400, param: 'limit', ruleId: 'list.limit' });
+  });
+
+  it('is request.schema where no narrower rule covers the field (a rule the spec declares)', () => {
+    const schema = { type: 'object', properties: { n: { type: 'integer' } } } as const;
+    const v = schemaValidator(schema);
+    expect(v({ n: 'x' })).toBe(false);
+    const picked = firstViolation(v.errors ?? [], schema as never);
+    expect(picked).toMatchObject({ status: 400, param: 'n', ruleId: 'request.schema' });
+    expect(rule('request.schema').source).toBe('inferred');
   });
 });
