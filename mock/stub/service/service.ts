@@ -255,8 +255,25 @@ export function createService(options: ServiceOptions = {}): StubService {
 
   const jobNotFound = (id: string) => err(violation(404, RULES.notFound, 'not_found', `No fine-tuning job with id ${id}`));
   const fileNotFound = (id: string) => err(violation(404, RULES.notFound, 'not_found', `No file with id ${id}`));
-  const unknownCursor = (after: string) =>
-    err(violation(400, RULES.unknownCursor, 'invalid_value', `after: no item with id ${after} in this list`, 'after'));
+  /**
+   * One page of a list kept oldest first and answered newest first: it starts right below
+   * the `after` item, found by index (never by scanning); an unknown cursor is a 400.
+   */
+  const listPage = <U>(
+    length: number,
+    indexOf: (id: string) => number | undefined,
+    page: PageInput,
+    visible: (i: number) => boolean,
+    view: (i: number) => U,
+  ): Result<{ object: 'list'; data: U[]; has_more: boolean }> => {
+    let start = length;
+    if (page.after !== undefined) {
+      const i = indexOf(page.after);
+      if (i === undefined) return err(violation(400, RULES.unknownCursor, 'invalid_value', `after: no item with id ${page.after} in this list`, 'after'));
+      start = i;
+    }
+    return ok({ object: 'list', ...pageOf(start, page.limit, visible, view) });
+  };
 
   const cancelAt = (job: JobRecord, atMs: number): void => {
     job.cancelledMs = atMs;
@@ -384,14 +401,7 @@ export function createService(options: ServiceOptions = {}): StubService {
 
     listJobs(org, page) {
       const o = orgFor(org);
-      let start = o.jobs.length;
-      if (page.after !== undefined) {
-        const i = o.jobIndex.get(page.after);
-        if (i === undefined) return unknownCursor(page.after);
-        start = i;
-      }
-      const { data, has_more } = pageOf(start, page.limit, always, (i) => jobView(materialise(o.jobs[i] as JobRecord)));
-      return ok({ object: 'list', data, has_more });
+      return listPage(o.jobs.length, (id) => o.jobIndex.get(id), page, always, (i) => jobView(materialise(o.jobs[i] as JobRecord)));
     },
 
     retrieveJob(org, jobId) {
@@ -417,14 +427,12 @@ export function createService(options: ServiceOptions = {}): StubService {
       const job = findJob(org, jobId);
       if (!job) return jobNotFound(jobId);
       materialise(job);
-      let start = eventCount(job);
-      if (page.after !== undefined) {
-        const i = stepOfEventId(jobId, page.after);
-        if (i === undefined || i >= start) return unknownCursor(page.after);
-        start = i;
-      }
-      const { data, has_more } = pageOf(start, page.limit, always, (i) => eventAt(job, i));
-      return ok({ object: 'list', data, has_more });
+      const count = eventCount(job);
+      const indexOf = (id: string) => {
+        const i = stepOfEventId(jobId, id);
+        return i !== undefined && i < count ? i : undefined; // an event the job has not reached yet is unknown
+      };
+      return listPage(count, indexOf, page, always, (i) => eventAt(job, i));
     },
 
     uploadFile(org, upload) {
@@ -455,14 +463,7 @@ export function createService(options: ServiceOptions = {}): StubService {
 
     listFiles(org, page) {
       const o = orgFor(org);
-      let start = o.files.length;
-      if (page.after !== undefined) {
-        const i = o.fileIndex.get(page.after);
-        if (i === undefined) return unknownCursor(page.after);
-        start = i;
-      }
-      const { data, has_more } = pageOf(start, page.limit, (i) => !(o.files[i] as FileRecord).deleted, (i) => fileView(o.files[i] as FileRecord));
-      return ok({ object: 'list', data, has_more });
+      return listPage(o.files.length, (id) => o.fileIndex.get(id), page, (i) => !(o.files[i] as FileRecord).deleted, (i) => fileView(o.files[i] as FileRecord));
     },
 
     retrieveFile(org, fileId) {

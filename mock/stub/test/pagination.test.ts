@@ -116,6 +116,21 @@ describe('events and files page the same way', () => {
     expect(bad.body.error.param).toBe('after');
   });
 
+  it('events: the id of an event the job has not reached yet is an unknown cursor', async () => {
+    const token = bearer('pages-events-future');
+    const [id] = await createJobs(token, 1);
+    const seen = conforms(await stub.http.get(v1(`/fine_tuning/jobs/${id}/events`)).set('authorization', token)) as FineTuningJobEventList;
+    const newest = seen.data[0]!.id;
+    // Event ids end in their step number; the next step's id is well formed but not there yet.
+    const future = newest.replace(/-(\d+)$/, (_m, n: string) => `-${Number(n) + 1}`);
+    const bad = await stub.http.get(v1(`/fine_tuning/jobs/${id}/events?after=${future}`)).set('authorization', token);
+    conforms(bad);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe('after');
+    const fine = await stub.http.get(v1(`/fine_tuning/jobs/${id}/events?after=${newest}`)).set('authorization', token);
+    expect((conforms(fine) as FineTuningJobEventList).data.map((e) => e.id)).toEqual(seen.data.slice(1).map((e) => e.id));
+  });
+
   it('files: own uploads newest first, then the shared samples', async () => {
     const token = bearer('pages-files');
     const ids: string[] = [];
