@@ -85,6 +85,16 @@ describe('when Prism dies under the mock', () => {
   });
 });
 
+/** `vaero mock --port 0` as a user runs it: its output (stdout and stderr) as it comes, and its exit. */
+function spawnMock() {
+  const proc = spawn(process.execPath, [cli, 'mock', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  proc.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
+  proc.stderr.setEncoding('utf8').on('data', (c: string) => (text += c));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return { proc, exited, output: () => text };
+}
+
 describe('vaero mock (the built command)', () => {
   beforeAll(async () => {
     // `npm test` builds first; a lone `vitest run mock/prism` may not have.
@@ -92,24 +102,20 @@ describe('vaero mock (the built command)', () => {
   }, 120_000);
 
   it.each(['SIGTERM', 'SIGINT', 'SIGKILL'] as const)('prints its base URL and the curl example, serves it, and on %s leaves no Prism running', async (signal) => {
-    const proc = spawn(process.execPath, [cli, 'mock', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    proc.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    const { proc, exited, output } = spawnMock();
     try {
       const baseUrl = await new Promise<string>((resolve, reject) => {
         const timer = setInterval(() => {
-          const m = /base URL: (http:\/\/\S+)/.exec(out);
-          if (m && /"suffix": "custom-name"/.test(out)) (clearInterval(timer), resolve(m[1] as string));
+          const m = /base URL: (http:\/\/\S+)/.exec(output());
+          if (m && /"suffix": "custom-name"/.test(output())) (clearInterval(timer), resolve(m[1] as string));
         }, 50);
-        void exited.then(() => (clearInterval(timer), reject(new Error(`exited early:\n${out}`))));
+        void exited.then(() => (clearInterval(timer), reject(new Error(`exited early:\n${output()}`))));
       });
-      expect(out).toContain(`--url ${baseUrl}/fine_tuning/jobs`);
-      const curl = out.slice(out.indexOf('curl --request POST'), out.lastIndexOf("}'") + 2);
+      expect(output()).toContain(`--url ${baseUrl}/fine_tuning/jobs`);
+      const curl = output().slice(output().indexOf('curl --request POST'), output().lastIndexOf("}'") + 2);
       const { stdout } = await run('sh', ['-c', `${curl} --silent --write-out '\\n%{http_code}'`]);
       expect(stdout.endsWith('\n200')).toBe(true);
-      await waitFor(() => /POST \/v1\/fine_tuning\/jobs 200 /.test(out));
+      await waitFor(() => /POST \/v1\/fine_tuning\/jobs 200 /.test(output()));
 
       const prismPids = await childrenOf(proc.pid!);
       expect(prismPids.length).toBeGreaterThan(0);
@@ -122,24 +128,20 @@ describe('vaero mock (the built command)', () => {
         expect(code).toBe(0);
         for (const pid of prismPids) expect(alive(pid), `Prism pid ${pid} outlived the mock`).toBe(false);
       }
-      expect(out).not.toMatch(/\[prism\]/);
+      expect(output()).not.toMatch(/\[prism\]/);
     } finally {
       if (proc.exitCode === null) proc.kill('SIGKILL');
     }
   });
 
   it('stops with exit 1 and says why when its Prism dies', async () => {
-    const proc = spawn(process.execPath, [cli, 'mock', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    proc.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    const { proc, exited, output } = spawnMock();
     try {
-      await waitFor(() => /base URL: /.test(out), 20_000);
+      await waitFor(() => /base URL: /.test(output()), 20_000);
       const [prismPid] = await childrenOf(proc.pid!);
       process.kill(prismPid!, 'SIGKILL');
       expect(await exited).toBe(1);
-      expect(out).toMatch(/Prism exited unexpectedly \(SIGKILL\); stopping/);
+      expect(output()).toMatch(/Prism exited unexpectedly \(SIGKILL\); stopping/);
     } finally {
       if (proc.exitCode === null) proc.kill('SIGKILL');
     }
