@@ -1,7 +1,8 @@
 /**
  * `vaero test`: run the contract suite against a base URL and print a report rule by
- * rule. Exit 0: conforms; 1: a rule of severity error broke; 2: usage error or the
- * server cannot be reached (a clear message, no stack trace).
+ * rule. Exit 0: conforms; 1: a rule of severity error broke; 2: usage error, the server
+ * cannot be reached or is not the API (a clear message, no stack trace); 3: inconclusive
+ * (a rule the profile requires could not be judged; --allow-inconclusive makes it 0).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,25 @@ interface TestFlags {
   json?: string;
   html?: string;
   progress?: boolean;
+  maxWait: number;
+  job?: string;
+  allowInconclusive?: boolean;
+}
+
+/** Exit code of a run's outcome. */
+export function exitCodeOf(outcome: Report['outcome'], allowInconclusive = false): number {
+  if (outcome === 'conform') return 0;
+  if (outcome === 'nonconform') return 1;
+  return allowInconclusive ? 0 : 3;
+}
+
+/** 120000, 120s, 2m: milliseconds. */
+function duration(name: string) {
+  return (v: string): number => {
+    const m = /^(\d+)(ms|s|m)?$/.exec(v.trim());
+    if (!m) throw new InvalidArgumentError(`${name} must be a duration: milliseconds (120000) or with a unit (120s, 2m)`);
+    return Number(m[1]) * (m[2] === 'm' ? 60_000 : m[2] === 's' ? 1000 : 1);
+  };
 }
 
 function positiveInt(name: string, min = 0) {
@@ -53,33 +73,57 @@ function progressPrinter(stream: NodeJS.WriteStream): { update: (p: Progress) =>
   };
 }
 
-/** The human summary on stdout: broken rules with their first failure as a curl command. */
+const VERDICT_LINE: Record<Report['outcome'], string> = { conform: 'CONFORMS', nonconform: 'DOES NOT CONFORM', inconclusive: 'INCONCLUSIVE' };
+
+/** The human summary on stdout: broken rules with their first failure as a script that reproduces it, then what was not judged and why. */
 export function formatSummary(report: Report): string {
   const out: string[] = [];
   out.push(`vaero test ${report.baseUrl} · profile ${report.profile} · seed ${report.seed} (replay: --seed ${report.seed}) · ${report.requests.sent} requests · ${(report.durationMs / 1000).toFixed(1)} s`);
-  const failuresByRule = new Map<string, { checkId: string; message: string; curl?: string; status?: number }[]>();
+  if (report.generatedTokens) {
+    out.push('The run generated its tokens (not secrets); to replay its curl commands:', ...Object.entries(report.generatedTokens).map(([k, v]) => `  export ${k}=${v}`));
+  }
+  if (report.interruption) {
+    const i = report.interruption;
+    out.push('', `SERVER STOPPED ANSWERING at request #${i.unanswered.seq}: ${i.unanswered.method} ${i.unanswered.url} (${i.unanswered.error})`);
+    if (i.lastAnswered) out.push(`  last answered: #${i.lastAnswered.seq} ${i.lastAnswered.method} ${i.lastAnswered.url} -> ${i.lastAnswered.status}`);
+    out.push('  the request it did not answer:', '    ' + i.unanswered.curl.split('\n').join('\n    '), `  ${i.notJudgedAfter.length} rules after it were not judged.`);
+  }
+  const failuresByRule = new Map<string, { checkId: string; message: string; script?: string }[]>();
   for (const c of report.checks) for (const f of c.failures) {
     const list = failuresByRule.get(f.ruleId) ?? [];
-    list.push({ checkId: c.id, message: f.message, ...(f.exchange ? { curl: f.exchange.curl, status: f.exchange.response?.status } : {}) });
+    list.push({ checkId: c.id, message: f.message, ...(f.reproduce ? { script: f.reproduce } : {}) });
     failuresByRule.set(f.ruleId, list);
   }
-  for (const r of report.rules.filter((x) => x.status === 'failed' || x.status === 'warned')) {
+  for (const r of report.rules.filter((x) => x.verdict === 'broken')) {
     const fs = failuresByRule.get(r.id) ?? [];
-    out.push('', `${r.status === 'failed' ? 'FAIL' : 'WARN'} ${r.id} (${r.source}, ${r.severity}; ${r.location}): ${fs.length} failure${fs.length === 1 ? '' : 's'}`);
+    out.push('', `${r.severity === 'error' ? 'BROKEN' : 'WARN'} ${r.id} (${r.source}, ${r.severity}; ${r.location}): ${fs.length} failure${fs.length === 1 ? '' : 's'}`);
     for (const f of fs.slice(0, 3)) out.push(`  - [${f.checkId}] ${f.message}`);
-    const first = fs.find((f) => f.curl);
-    if (first?.curl) out.push('    ' + first.curl.split('\n').join('\n    ') + (first.status !== undefined ? `\n    # answered ${first.status}` : ''));
+    const first = fs.find((f) => f.script);
+    if (first?.script) out.push('    ' + first.script.trimEnd().split('\n').filter((l) => !l.startsWith('#!')).join('\n    '));
     if (fs.length > 3) out.push(`  … and ${fs.length - 3} more (see --html/--json)`);
   }
-  const skipped = report.checks.filter((c) => c.status === 'skipped');
-  if (skipped.length) {
-    out.push('', 'Skipped:');
-    for (const c of skipped) out.push(`  - ${c.id}: ${c.skipReason}`);
+  const unjudged = report.rules.filter((r) => r.verdict === 'not-judged');
+  if (unjudged.length) {
+    out.push('', 'NOT JUDGED (no assertion about them could be evaluated, or part of them could not):');
+    for (const r of unjudged) out.push(`  - ${r.id}${r.required ? '' : ' (not required)'}: ${r.notJudged.filter((n) => n.cause !== 'configuration').map((n) => `${n.reason}${n.checkId ? ` [${n.checkId}]` : ''}`).join('; ')}`);
   }
+  const skipped = report.rules.filter((r) => r.verdict === 'skipped');
+  if (skipped.length) {
+    out.push('', 'SKIPPED by configuration:');
+    const byReason = new Map<string, string[]>();
+    for (const r of skipped) {
+      const why = r.notJudged[0]?.reason ?? 'not in this profile';
+      byReason.set(why, [...(byReason.get(why) ?? []), r.id]);
+    }
+    for (const [why, ids] of byReason) out.push(`  - ${ids.join(', ')}: ${why}`);
+  }
+  const unprovoked = report.coverage.filter((c) => c.required && !c.answers);
+  if (unprovoked.length) out.push('', `Declared statuses not provoked: ${unprovoked.map((c) => `${c.operationId} ${c.status}`).join(', ')}`);
   const s = report.summary;
+  if (report.outcome === 'inconclusive') out.push('', 'Inconclusive because:', ...report.inconclusiveBecause.map((x) => `  - ${x}`));
   out.push(
     '',
-    `${report.outcome === 'conform' ? 'CONFORMS' : 'DOES NOT CONFORM'}: rules ${s.rules.failed} broken, ${s.rules.warned} warned, ${s.rules.passed} held, ${s.rules.skipped} skipped, ${s.rules['not-checked']} not checked · checks ${s.checks.failed} failed, ${s.checks.warned} warned, ${s.checks.passed} passed, ${s.checks.skipped} skipped`,
+    `${VERDICT_LINE[report.outcome]}: rules ${s.rules.held} held, ${s.rules.broken} broken (${s.warnedRules.length} of them warnings), ${s.rules['not-judged']} not judged, ${s.rules.skipped} skipped · checks ${s.checks.passed} passed, ${s.checks.failed} failed, ${s.checks.warned} warned, ${s.checks.skipped} skipped · coverage ${report.coverage.filter((c) => c.answers).length}/${report.coverage.length} declared statuses provoked`,
   );
   if (report.cleanup.problems.length) out.push(`Cleanup problems: ${report.cleanup.problems.join('; ')}`);
   return out.join('\n') + '\n';
@@ -109,6 +153,9 @@ export function registerTestCommand(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write the JSON report')
     .option('--html <file>', 'write a self-contained HTML report')
+    .option('--max-wait <duration>', 'total time to wait out 429s (Retry-After) before the run ends inconclusive: ms, or 120s, 2m', duration('--max-wait'), DEFAULTS.maxWaitMs)
+    .option('--job <id>', "an existing succeeded job of organization A's: the post-success rules are judged on it when the run's own jobs do not finish within --job-timeout (a service whose jobs take hours)")
+    .option('--allow-inconclusive', 'exit 0 instead of 3 when the run is inconclusive (it still says which rules went unjudged)')
     .option('--no-progress', 'no progress line on stderr')
     .exitOverride((err) => {
       // Help and version exit 0; every usage error exits 2 (commander already printed why).
@@ -125,12 +172,13 @@ export function registerTestCommand(program: Command): void {
         usage(`--base-url ${flags.baseUrl} is not a URL`);
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') usage(`--base-url must be http or https, not ${url.protocol}`);
+      const generatedTokens = !token && !tokenB;
       if (!token && !tokenB) {
         // No keys at all: two throwaway tokens, which the stub and the mock accept (each its own
         // organization). A real service refuses them at the probe, and the run stops with exit 2.
         token = `vaero-test-a-${randomUUID()}`;
         tokenB = `vaero-test-b-${randomUUID()}`;
-        process.stderr.write('vaero test: no --token or VAERO_TOKEN: using two generated tokens (the stub and the mock accept any)\n');
+        process.stderr.write(`vaero test: no --token or VAERO_TOKEN: using two generated tokens (the stub and the mock accept any):\n  VAERO_TOKEN=${token}\n  VAERO_TOKEN_B=${tokenB}\n`);
       }
       if (!token) usage('no token: pass --token or set VAERO_TOKEN (--token-b alone is not enough)');
       if (tokenB && tokenB === token) usage('--token-b must belong to another organization than --token');
@@ -145,6 +193,9 @@ export function registerTestCommand(program: Command): void {
         maxRequests: flags.maxRequests,
         jobTimeoutMs: flags.jobTimeout,
         numRuns: flags.numRuns,
+        maxWaitMs: flags.maxWait,
+        ...(flags.job ? { jobId: flags.job } : {}),
+        ...(generatedTokens ? { generatedTokens: true } : {}),
         ...(progress ? { onProgress: progress.update } : {}),
       };
       // The suite and its reporters load when the subcommand runs: `vaero stub` starts without them.
@@ -175,6 +226,6 @@ export function registerTestCommand(program: Command): void {
       if (flags.junit) write(flags.junit, toJUnit(report));
       if (flags.json) write(flags.json, toJson(report));
       if (flags.html) write(flags.html, toHtml(report));
-      process.exitCode = report.outcome === 'conform' ? 0 : 1;
+      process.exitCode = exitCodeOf(report.outcome, flags.allowInconclusive);
     });
 }

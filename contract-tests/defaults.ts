@@ -7,4 +7,6 @@ export const DEFAULTS = {
   // The stub's default pace takes a job from created to succeeded in about ten seconds.
   jobTimeoutMs: 30_000,
   numRuns: 8,
+  // Total waiting for 429s: a server that keeps refusing ends the run inconclusive soon after.
+  maxWaitMs: 120_000,
 };

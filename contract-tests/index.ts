@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { operation, specPath } from '../spec/index.js';
+import { operation, specPath, type FineTuningJob } from '../spec/index.js';
 import { sharedFileIds } from '../fixtures/index.js';
 import { checks } from './checks/index.js';
-import { HttpClient, NotTheApi, Unreachable, type FetchLike } from './http/client.js';
+import { HttpClient, NotTheApi, Unreachable, WaitExhausted, type FetchLike } from './http/client.js';
+import type { Exchange } from './http/exchange.js';
 import type { Profile, Report } from './report.js';
 import { runChecks, type Progress } from './runner.js';
 
@@ -34,6 +35,14 @@ export interface ContractSuiteOptions {
   fetch?: FetchLike;
   /** Per-request timeout (default 30000 ms). */
   requestTimeoutMs?: number;
+  /** Total time the run may spend waiting out 429s (default 120000 ms); past it the run is inconclusive. */
+  maxWaitMs?: number;
+  /** An existing succeeded job of organization A's: the post-success rules are judged on it when the run's own jobs do not finish in time. */
+  jobId?: string;
+  /** Set when the caller generated the tokens: they are printed in the report so its curl commands replay. */
+  generatedTokens?: boolean;
+  /** Injectable clock for waits (tests). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 import { DEFAULTS } from './defaults.js';
@@ -42,33 +51,68 @@ export { DEFAULTS };
 
 const toolVersion = (JSON.parse(readFileSync(join(dirname(specPath), '..', 'package.json'), 'utf8')) as { version: string }).version;
 
-export { NotTheApi, Unreachable } from './http/client.js';
+export { NotTheApi, Unreachable, WaitExhausted, ServerGone } from './http/client.js';
 export type * from './report.js';
 export type { Progress } from './runner.js';
 export { checks, allChecks } from './checks/index.js';
 
+/** What came back, in one line (for "this is not the API"). */
+function described(ex: Exchange): string {
+  const res = ex.response!;
+  const body = res.body.replace(/\s+/g, ' ').trim();
+  return `${res.status} ${res.headers['content-type'] ?? 'without a content type'}: ${JSON.stringify(body.length > 80 ? body.slice(0, 80) + '…' : body)}`;
+}
+
+/** A job list, or the error envelope: what GET /fine_tuning/jobs answers when the API is there. */
+function looksLikeTheApi(json: unknown): boolean {
+  const o = json as { object?: unknown; data?: unknown; error?: { message?: unknown } } | null;
+  if (!o || typeof o !== 'object') return false;
+  if (Array.isArray(o.data) && (o.object === 'list' || o.object === undefined)) return true;
+  return typeof o.error === 'object' && o.error !== null && typeof o.error.message === 'string';
+}
+
 /**
  * One request per token first: an unreachable server, a base URL under which the API is
- * not, or a token the server refuses are usage problems (exit 2), not findings.
+ * not (no JSON, or JSON that is neither a job list nor the error envelope), or a token the
+ * server refuses are usage problems (exit 2), not findings. 429s past --max-wait here make
+ * the run inconclusive before it starts.
  */
-async function probe(client: HttpClient, options: ContractSuiteOptions): Promise<void> {
+async function probe(client: HttpClient, options: ContractSuiteOptions): Promise<{ stop?: { cause: 'max-wait'; reason: string } }> {
   const list = operation('listFineTuningJobs');
+  const url = client.redact(options.baseUrl);
   for (const as of options.tokenB ? (['a', 'b'] as const) : (['a'] as const)) {
     let ex;
     try {
       ex = await client.send({ method: list.method, path: list.path, query: { limit: '1' }, as, exempt: true });
     } catch (err) {
+      if (err instanceof WaitExhausted) return { stop: { cause: 'max-wait', reason: `the probe (GET ${list.path}) met 429s past --max-wait: ${err.message}` } };
       if (err instanceof Unreachable) throw err;
-      throw new Unreachable(client.redact(options.baseUrl), (err as Error).message);
+      throw new Unreachable(url, (err as Error).message);
     }
     const flag = as === 'a' ? '--token (VAERO_TOKEN)' : '--token-b (VAERO_TOKEN_B)';
     const status = ex.response?.status;
-    if (status === 401) throw new NotTheApi(`${client.redact(options.baseUrl)} refused ${flag}: GET ${list.path} answered 401. Check the token.`);
+    if (status === 401) throw new NotTheApi(`${url} refused ${flag}: GET ${list.path} answered 401. Check the token.`);
     if (status === 404) {
-      throw new NotTheApi(`${client.redact(options.baseUrl)} answered 404 to GET ${list.path}: is --base-url the URL under which /fine_tuning/jobs lives (e.g. http://127.0.0.1:8080/v1, with the /v1)?`);
+      throw new NotTheApi(`${url} answered 404 to GET ${list.path}: is --base-url the URL under which /fine_tuning/jobs lives (e.g. http://127.0.0.1:8080/v1, with the /v1)?`);
+    }
+    if (ex.response && ex.response.json === undefined) throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, not JSON.`);
+    if (ex.response && !looksLikeTheApi(ex.response.json)) {
+      throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, neither a job list nor the error envelope.`);
     }
   }
   client.used = 0;
+  return {};
+}
+
+/** The job --job names: it must be organization A's and succeeded. */
+async function givenJob(client: HttpClient, id: string): Promise<FineTuningJob> {
+  const op = operation('retrieveFineTuningJob');
+  const ex = await client.send({ method: op.method, path: op.path.replace(/\{[^}]+\}/, encodeURIComponent(id)), exempt: true });
+  const job = ex.response?.json as FineTuningJob | undefined;
+  if (ex.response?.status !== 200 || job?.id !== id) throw new NotTheApi(`--job ${id}: GET ${op.path} answered ${ex.response ? described(ex) : ex.error}; name a job of organization A's.`);
+  if (job.status !== 'succeeded') throw new NotTheApi(`--job ${id} is ${job.status}; name a job that has succeeded.`);
+  client.used = 0;
+  return job;
 }
 
 export async function runContractSuite(options: ContractSuiteOptions): Promise<Report> {
@@ -81,9 +125,13 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
     ...(options.fetch ? { fetch: options.fetch } : {}),
     maxRequests: options.maxRequests ?? DEFAULTS.maxRequests,
     timeoutMs: options.requestTimeoutMs ?? 30_000,
+    maxWaitMs: options.maxWaitMs ?? DEFAULTS.maxWaitMs,
+    livenessPath: operation('listFineTuningJobs').path,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
 
-  await probe(client, options);
+  const { stop } = await probe(client, options);
+  const job = options.jobId && !stop ? await givenJob(client, options.jobId) : undefined;
 
   return runChecks(
     checks,
@@ -94,8 +142,11 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
       jobTimeoutMs: options.jobTimeoutMs ?? DEFAULTS.jobTimeoutMs,
       numRuns: options.numRuns ?? DEFAULTS.numRuns,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       toolVersion,
+      ...(stop ? { stopBefore: stop } : {}),
+      ...(job ? { givenJob: job } : {}),
+      ...(options.generatedTokens ? { generatedTokens: { VAERO_TOKEN: options.token, ...(options.tokenB ? { VAERO_TOKEN_B: options.tokenB } : {}) } } : {}),
       // A stateless mock trains on the shared samples; a stateful run uploads its own.
       initialFileIds: profile === 'core' ? [...sharedFileIds] : [],
     },

@@ -7,6 +7,7 @@
  */
 import { operation, rules, validateResponse } from '../../spec/index.js';
 import type { Exchange } from '../http/exchange.js';
+import { rulesExercised } from './exercised.js';
 import type { Check, FailureInput } from './types.js';
 
 export const STATUS_CONFORMANCE = 'status-code-conformance';
@@ -32,22 +33,38 @@ export interface ConformanceFinding extends FailureInput {
   ruleId: string;
 }
 
+/** An assertion about one answer that held. */
+export interface ConformanceHeld {
+  checkId: string;
+  ruleId: string;
+}
+
+export interface ConformanceVerdict {
+  findings: ConformanceFinding[];
+  held: ConformanceHeld[];
+}
+
 function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** Judge one exchange; returns one finding per broken rule (empty: it conforms). */
-export function judgeExchange(ex: Exchange): ConformanceFinding[] {
+/**
+ * Judge one exchange: one finding per broken rule, and the assertions that held (the
+ * rules of the response schema this body reached, when it validates).
+ */
+export function judgeExchange(ex: Exchange): ConformanceVerdict {
   const out: ConformanceFinding[] = [];
+  const held: ConformanceHeld[] = [];
+  const verdict = () => ({ findings: out, held });
   const res = ex.response;
   if (!res) {
     out.push({ checkId: NOT_A_SERVER_ERROR, ruleId: 'request.no-5xx-on-bad-input', message: `No answer: ${ex.error ?? 'unknown error'}`, declared: 'an answer with a declared status', received: ex.error, exchange: ex });
-    return out;
+    return verdict();
   }
   if (res.status >= 500) {
     out.push({ checkId: NOT_A_SERVER_ERROR, ruleId: 'request.no-5xx-on-bad-input', message: `Answered ${res.status}`, declared: 'a status below 500', received: res.status, exchange: ex });
-  }
-  if (!ex.operationId) return out;
+  } else held.push({ checkId: NOT_A_SERVER_ERROR, ruleId: 'request.no-5xx-on-bad-input' });
+  if (!ex.operationId) return verdict();
   const op = operation(ex.operationId);
   const spec = op.responses.get(res.status);
   if (!spec) {
@@ -59,8 +76,9 @@ export function judgeExchange(ex: Exchange): ConformanceFinding[] {
       received: res.status,
       exchange: ex,
     });
-    return out;
+    return verdict();
   }
+  held.push({ checkId: STATUS_CONFORMANCE, ruleId: 'response.status-declared' });
   const got = mediaTypeOf(res.headers['content-type']);
   if (got !== spec.mediaType) {
     out.push({
@@ -71,25 +89,27 @@ export function judgeExchange(ex: Exchange): ConformanceFinding[] {
       received: res.headers['content-type'] ?? null,
       exchange: ex,
     });
-  }
+  } else held.push({ checkId: CONTENT_TYPE_CONFORMANCE, ruleId: 'response.content-type' });
   const body = spec.mediaType.includes('json') ? res.json : res.body;
   if (spec.mediaType.includes('json') && res.json === undefined) {
     out.push({ checkId: SCHEMA_CONFORMANCE, ruleId: 'response.schema', message: `${op.operationId} ${res.status}: the body is not JSON`, declared: spec.mediaType, received: res.body.slice(0, 200), exchange: ex });
-    return out;
+    return verdict();
   }
-  const verdict = validateResponse(op, res.status, body);
-  if (!verdict.ok && verdict.reason === 'schema') {
-    for (const ruleId of verdict.ruleIds) {
-      const errors = verdict.errors.map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''}`.trim());
+  const result = validateResponse(op, res.status, body);
+  if (result.ok) {
+    for (const ruleId of rulesExercised(spec.schema, body, new Set(['response.schema']))) held.push({ checkId: SCHEMA_CONFORMANCE, ruleId });
+  } else if (result.reason === 'schema') {
+    for (const ruleId of result.ruleIds) {
+      const errors = result.errors.map((e) => `${e.instancePath || '(body)'} ${e.message ?? ''}`.trim());
       out.push({
         checkId: SCHEMA_CONFORMANCE,
         ruleId,
         message: `${op.operationId} ${res.status}: the body breaks ${ruleId}: ${errors.slice(0, 3).join('; ')}`,
-        declared: verdict.errors.slice(0, 5).map((e) => ({ at: e.instancePath || '/', keyword: e.keyword, params: e.params, schemaPath: e.schemaPath })),
+        declared: result.errors.slice(0, 5).map((e) => ({ at: e.instancePath || '/', keyword: e.keyword, params: e.params, schemaPath: e.schemaPath })),
         received: body,
         exchange: ex,
       });
     }
   }
-  return out;
+  return verdict();
 }

@@ -11,7 +11,14 @@ import type { CheckContext } from './types.js';
 export interface ExpectedRejection {
   status: number;
   param?: string | null;
+  /** The error's code, where a rule states it (judged only when given). */
+  code?: string;
   ruleId: string;
+}
+
+/** The code an error answer carries (undefined when the body is not the envelope). */
+export function codeOf(ex: Exchange): unknown {
+  return (ex.response?.json as { error?: { code?: unknown } } | undefined)?.error?.code;
 }
 
 /** The param an error answer names (undefined when the body is not the envelope). */
@@ -39,17 +46,21 @@ export function ruleOfRejection(operationId: OperationId, ex: Exchange, fallback
   return fallback;
 }
 
-/** A valid request must be answered 200 (the spec's only success status for every operation). */
-export function expectAccepted(ctx: CheckContext, operationId: OperationId, ex: Exchange, what: string, fallbackRule: string, extra: Partial<Parameters<CheckContext['fail']>[0]> = {}): boolean {
+/**
+ * A valid request must be answered 200 (the spec's only success status for every operation).
+ * `ruleId`: the rule a 200 here verifies, and the one a rejection is blamed on when no
+ * narrower rule names the field at fault.
+ */
+export function expectAccepted(ctx: CheckContext, operationId: OperationId, ex: Exchange, what: string, ruleId: string, extra: Partial<Parameters<CheckContext['fail']>[0]> = {}): boolean {
   const status = ex.response?.status;
   if (status === 200) {
-    ctx.pass();
+    ctx.pass(ruleId);
     return true;
   }
   const created = operationId === 'createFineTuningJob' && status !== undefined && status >= 200 && status < 300;
-  const ruleId = created ? 'job.create-status' : status !== undefined && status >= 200 && status < 300 ? 'response.status-declared' : ruleOfRejection(operationId, ex, fallbackRule);
+  const blamed = created ? 'job.create-status' : status !== undefined && status >= 200 && status < 300 ? 'response.status-declared' : ruleOfRejection(operationId, ex, ruleId);
   ctx.fail({
-    ruleId,
+    ruleId: blamed,
     message: `${what}: a valid request was answered ${status ?? ex.error}${paramOf(ex) ? ` (param ${paramOf(ex)})` : ''}, not 200`,
     declared: { status: 200 },
     received: { status: status ?? null, body: ex.response?.json ?? ex.response?.body ?? ex.error },
@@ -63,18 +74,25 @@ export function expectAccepted(ctx: CheckContext, operationId: OperationId, ex: 
 export function expectRejected(ctx: CheckContext, ex: Exchange, want: ExpectedRejection, what: string, extra: Partial<Parameters<CheckContext['fail']>[0]> = {}): boolean {
   const status = ex.response?.status;
   const param = paramOf(ex);
+  const code = codeOf(ex);
   const statusOk = status === want.status;
   const paramOk = want.param === undefined || param === want.param;
-  if (statusOk && paramOk) {
-    ctx.pass();
+  const codeOk = want.code === undefined || code === want.code;
+  if (statusOk && paramOk && codeOk) {
+    ctx.pass(want.ruleId);
     return true;
   }
-  const verb = status === undefined ? `got no answer (${ex.error})` : status < 300 ? `was accepted with ${status}` : `was answered ${status}${param !== undefined ? ` param ${JSON.stringify(param)}` : ''}`;
+  const verb =
+    status === undefined
+      ? `got no answer (${ex.error})`
+      : status < 300
+        ? `was accepted with ${status}`
+        : `was answered ${status}${param !== undefined ? ` param ${JSON.stringify(param)}` : ''}${want.code !== undefined ? ` code ${JSON.stringify(code ?? null)}` : ''}`;
   ctx.fail({
     ruleId: want.ruleId,
-    message: `${what} ${verb}; the spec answers ${want.status}${want.param !== undefined ? ` with param ${JSON.stringify(want.param)}` : ''}`,
-    declared: { status: want.status, ...(want.param !== undefined ? { param: want.param } : {}) },
-    received: { status: status ?? null, param: param ?? null },
+    message: `${what} ${verb}; the spec answers ${want.status}${want.param !== undefined ? ` with param ${JSON.stringify(want.param)}` : ''}${want.code !== undefined ? ` and code ${JSON.stringify(want.code)}` : ''}`,
+    declared: { status: want.status, ...(want.param !== undefined ? { param: want.param } : {}), ...(want.code !== undefined ? { code: want.code } : {}) },
+    received: { status: status ?? null, param: param ?? null, ...(want.code !== undefined ? { code: code ?? null } : {}) },
     exchange: ex,
     ...extra,
   });

@@ -29,7 +29,7 @@ export async function uploadOwnFile(ctx: CheckContext, filename: string): Promis
   const bytes = text().byteLength;
   if (file.filename !== filename || file.bytes !== bytes) {
     ctx.fail({ ruleId: 'file.shape', message: 'the uploaded file does not describe what was uploaded', declared: { filename, bytes }, received: { filename: file.filename, bytes: file.bytes }, exchange: ex });
-  } else ctx.pass();
+  } else ctx.pass('file.shape');
   return file;
 }
 
@@ -75,7 +75,7 @@ export const fileContentRoundTrip: Check = {
     if (expectAccepted(ctx, 'listFiles', list, 'listing files', 'list.order-and-cursor')) {
       const ids = ((list.response!.json as FileList).data ?? []).map((f) => f.id);
       if (!ids.includes(id)) ctx.fail({ ruleId: 'list.order-and-cursor', message: 'an uploaded file is missing from the first page of the file list', declared: id, received: ids, exchange: list });
-      else ctx.pass();
+      else ctx.pass('list.order-and-cursor');
     }
   },
 };

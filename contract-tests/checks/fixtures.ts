@@ -56,7 +56,7 @@ export const validFixturesAccepted: Check = {
         const id = (ex.response.json as { id?: string } | undefined)?.id;
         if (id) ctx.state.createdFiles.add(id);
       }
-      expectAccepted(ctx, f.operationId, ex, `fixture ${f.name}`, f.expect.ruleId ?? 'job.create-status');
+      expectAccepted(ctx, f.operationId, ex, `fixture ${f.name}`, f.expect.ruleId ?? (f.operationId === 'createFineTuningJob' ? 'job.create-status' : 'response.status-declared'));
     }
   },
 };
@@ -71,7 +71,7 @@ export const invalidFixturesRejected: Check = {
     const subs = substitutions(ctx);
     for (const f of selected(ctx, false)) {
       const ex = await ctx.send(fixtureRequest(f, subs));
-      expectRejected(ctx, ex, { status: f.expect.status, param: f.expect.param, ruleId: f.expect.ruleId ?? 'request.no-5xx-on-bad-input' }, `fixture ${f.name}`);
+      expectRejected(ctx, ex, { status: f.expect.status, param: f.expect.param, ...(f.expect.code ? { code: f.expect.code } : {}), ruleId: f.expect.ruleId ?? 'request.no-5xx-on-bad-input' }, `fixture ${f.name}`);
     }
   },
 };

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { createDefaults, operation, operations, validateBody, validateQuery, type FineTuningJob } from '../../spec/index.js';
 import { requestFixtures } from '../../fixtures/index.js';
-import { BudgetExhausted } from '../http/client.js';
+import { BudgetExhausted, ServerGone, WaitExhausted } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { invalidQueryValue, malformedJson, mutations, undeclaredMediaType, validBody } from './arbitraries.js';
 import { expectAccepted, expectRejected, type ExpectedRejection } from './expectations.js';
@@ -28,24 +28,30 @@ function seedFor(seed: number, name: string): number {
  * counterexample fast-check ends with. Budget exhaustion stops the property quietly
  * (a case not sent is not a failure) and is re-thrown afterwards.
  */
-async function runProperty<T>(ctx: CheckContext, name: string, arb: fc.Arbitrary<T>, judge: (value: T, record: (f: FailureInput) => void) => Promise<void>): Promise<void> {
+/** Where one generated case's findings go: its failures, and the rules its passed assertions were about. */
+type Recorder = ((f: FailureInput) => void) & { held: string[] };
+
+async function runProperty<T>(ctx: CheckContext, name: string, arb: fc.Arbitrary<T>, judge: (value: T, record: Recorder) => Promise<void>): Promise<void> {
   const seed = seedFor(ctx.seed, name);
-  let budget: BudgetExhausted | undefined;
+  let budget: Error | undefined;
   const lastFailures = new Map<string, FailureInput[]>();
   const details = await fc.check(
     fc.asyncProperty(arb, async (value) => {
       if (budget) return true;
       const found: FailureInput[] = [];
+      const record: Recorder = Object.assign((f: FailureInput) => void found.push(f), { held: [] as string[] });
       try {
-        await judge(value, (f) => found.push(f));
+        await judge(value, record);
       } catch (err) {
-        if (err instanceof BudgetExhausted) {
+        // The run cannot go on (budget, 429s past --max-wait, server gone): not this case's failure.
+        if (err instanceof BudgetExhausted || err instanceof WaitExhausted || err instanceof ServerGone) {
           budget = err;
           return true;
         }
         throw err;
       }
       if (found.length) lastFailures.set(JSON.stringify(value), found);
+      else if (record.held.length) for (const id of record.held) ctx.pass(id || undefined);
       else ctx.pass();
       return found.length === 0;
     }),
@@ -62,9 +68,9 @@ async function runProperty<T>(ctx: CheckContext, name: string, arb: fc.Arbitrary
   if (budget) throw budget;
 }
 
-/** A recording ctx whose fail() goes to the property instead of the report. */
-function recorder(ctx: CheckContext, record: (f: FailureInput) => void): CheckContext {
-  return { ...ctx, fail: record, pass: () => {} };
+/** A recording ctx whose fail() and pass() go to the property's case instead of the report. */
+function recorder(ctx: CheckContext, record: Recorder): CheckContext {
+  return { ...ctx, fail: record, pass: (ruleId) => void record.held.push(ruleId ?? '') };
 }
 
 function jobOf(ex: Exchange): FineTuningJob | undefined {

@@ -66,14 +66,14 @@ export const createdJobStartsFresh: Check = {
     if (!lifecycle.initial.includes(job.status)) ctx.fail({ message: `a new job has status ${job.status}`, declared: lifecycle.initial, received: job.status, exchange: ex });
     else ctx.pass();
     if (job.fine_tuned_model !== null) ctx.fail({ ruleId: 'job.fine_tuned_model.suffix', message: 'a new job already names a fine-tuned model', declared: null, received: job.fine_tuned_model, exchange: ex });
-    else ctx.pass();
+    else ctx.pass('job.fine_tuned_model.suffix');
     if (job.finished_at !== null || job.error !== null) ctx.fail({ ruleId: 'job.lifecycle', message: 'a new job has finished_at or error set', declared: { finished_at: null, error: null }, received: { finished_at: job.finished_at, error: job.error }, exchange: ex });
-    else ctx.pass();
+    else ctx.pass('job.lifecycle');
     const date = Date.parse(ex.response!.headers.date ?? '');
     const now = Number.isNaN(date) ? Date.now() / 1000 : date / 1000;
     if (typeof job.created_at !== 'number' || Math.abs(job.created_at - now) > CREATED_AT_TOLERANCE_S) {
       ctx.fail({ ruleId: 'job.created_at.now', message: `created_at ${job.created_at} is not the server's now (${Math.round(now)}) in Unix seconds`, declared: `${Math.round(now)} ± ${CREATED_AT_TOLERANCE_S}`, received: job.created_at, exchange: ex });
-    } else ctx.pass();
+    } else ctx.pass('job.created_at.now');
   },
 };
 
@@ -97,9 +97,9 @@ export const defaultsApplied: Check = {
       const made = await createJob(ctx, { training_files: ordered, base_model, style_model: createDefaults.style_model }, `creating a job with base_model ${base_model}`);
       if (!made) continue;
       if (made.job.base_model !== base_model) ctx.fail({ ruleId: 'job.base_model.echo', message: `asked for base_model ${base_model}, got ${made.job.base_model}`, declared: base_model, received: made.job.base_model, exchange: made.ex });
-      else ctx.pass();
+      else ctx.pass('job.base_model.echo');
       if (JSON.stringify(made.job.training_files) !== JSON.stringify(ordered)) ctx.fail({ ruleId: 'job.echo', message: 'training_files are not the ones requested, in order', declared: ordered, received: made.job.training_files, exchange: made.ex });
-      else ctx.pass();
+      else ctx.pass('job.echo');
     }
   },
 };
@@ -126,7 +126,7 @@ export const retrievedJobIsStable: Check = {
     if (!expectAccepted(ctx, 'listFineTuningJobs', page, 'listing jobs', 'list.order-and-cursor')) return;
     const ids = ((page.response!.json as FineTuningJobList).data ?? []).map((j) => j.id);
     if (!ids.includes(made.job.id)) ctx.fail({ ruleId: 'list.order-and-cursor', message: 'a job just created is not on the first page of the list (newest first)', declared: made.job.id, received: ids, exchange: page });
-    else ctx.pass();
+    else ctx.pass('list.order-and-cursor');
   },
 };
 
@@ -203,13 +203,13 @@ export const jobSucceedsWithModelName: Check = {
       else ctx.pass();
       if (end.job.finished_at === null || end.job.finished_at < end.job.created_at || end.job.error !== null) {
         ctx.fail({ ruleId: 'job.lifecycle', message: 'a succeeded job has no finished_at (or one before created_at), or an error', declared: { finished_at: '>= created_at', error: null }, received: { finished_at: end.job.finished_at, error: end.job.error }, exchange: end.ex });
-      } else ctx.pass();
+      } else ctx.pass('job.lifecycle');
       const ev = await ctx.send({ method: 'get', path: jobPath(events.path, job.id), query: { limit: String(listLimits.max) } });
       if (expectAccepted(ctx, 'listFineTuningEvents', ev, 'listing the events of a finished job', 'event.shape')) {
         const data = (ev.response!.json as FineTuningJobEventList).data ?? [];
         const sorted = data.every((e, i) => i === 0 || data[i - 1]!.created_at >= e.created_at);
         if (!data.length || !sorted) ctx.fail({ ruleId: 'event.shape', message: data.length ? 'events are not newest first' : 'a finished job has no events', declared: 'events of each step, newest first', received: data.map((e) => [e.created_at, e.message]), exchange: ev });
-        else ctx.pass();
+        else ctx.pass('event.shape');
         // Timestamps of one second cannot show the order; the cursor can: pages of one, in turn, are the same list.
         const paged: string[] = [];
         let after: string | undefined;
@@ -223,7 +223,7 @@ export const jobSucceedsWithModelName: Check = {
         const listed = data.map((e) => e.id);
         if (JSON.stringify(paged) !== JSON.stringify(listed)) {
           ctx.fail({ ruleId: 'list.order-and-cursor', message: "a job's events in one page and in pages of one come in different orders", declared: paged, received: listed, exchange: ev });
-        } else ctx.pass();
+        } else ctx.pass('list.order-and-cursor');
       }
     };
     await Promise.all(made.map(judge));

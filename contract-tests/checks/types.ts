@@ -15,6 +15,8 @@ export interface FailureInput {
   declared?: unknown;
   received?: unknown;
   exchange?: Exchange;
+  /** The requests that led up to `exchange` (e.g. the earlier pages of a paging failure), in order. */
+  steps?: Exchange[];
   replay?: Failure['replay'];
 }
 
@@ -28,8 +30,12 @@ export interface SuiteState {
   createdJobs: Set<string>;
   /** Files the run uploaded (deleted at the end). */
   createdFiles: Set<string>;
-  /** A job of the run that reached succeeded (for the cancel-a-finished-job check). */
+  /** A job of the run that reached succeeded (for the cancel-a-finished-job check), or the one --job names. */
   succeededJob?: FineTuningJob;
+  /** Jobs of the run that reached a finished status (what the lifecycle showed). */
+  finishedJobs: FineTuningJob[];
+  /** The finished job --job names (a service whose jobs take hours): judged instead of one of the run's. */
+  givenJob?: FineTuningJob;
 }
 
 export interface CheckContext {
@@ -43,11 +49,17 @@ export interface CheckContext {
   client: HttpClient;
   /** Send a request (as token A unless `as` says otherwise); recorded and judged for conformance. */
   send(o: SendOptions): Promise<Exchange>;
-  /** Count one assertion that held. */
-  pass(): void;
+  /** Count one assertion that held, about `ruleId` (default: the check's own rule). */
+  pass(ruleId?: string): void;
   fail(f: FailureInput): void;
-  /** Stop the check and report it skipped, with the reason. */
-  skip(reason: string): never;
+  /**
+   * Say that (part of) a rule could not be judged, and why. A rule with such a note is not
+   * reported held, even if other assertions about it passed.
+   */
+  notJudged(ruleId: string, reason: string, cause?: NotJudgedCause): void;
+  /** Stop the check: every rule it verifies that no assertion reached is not judged, with the reason. */
+  skip(reason: string, cause?: NotJudgedCause): never;
+
   /** Wait (the suite's clock; tests may speed it up). */
   sleep(ms: number): Promise<void>;
 }
@@ -58,16 +70,28 @@ export interface Check {
   title: string;
   /** The x-vaero-rule it verifies first of all (a test asserts every one exists in the spec). */
   ruleId: string;
-  /** Further rules its failures may name (so a passing check counts as verifying them). */
+  /** Further rules it asserts (each assertion names its rule; these are the ones it plans to reach). */
   alsoVerifies?: string[];
   /** The profiles it runs in: `core` checks need no state; `full` ones need a stateful implementation. */
   profiles: readonly Profile[];
   run(ctx: CheckContext): Promise<void>;
 }
 
+/**
+ * Why a rule was not judged. `configuration`: the user chose not to provide what it needs
+ * (no second token, a profile without it): not a problem of the server. `blocked`: a rule
+ * that broke stopped the check first. `server`: the server's behaviour kept it from being
+ * judged (no job finished, every job failed). `budget`, `max-wait`, `server-gone`: the run
+ * ran out of requests, of patience with 429s, or of a server.
+ */
+export type NotJudgedCause = 'configuration' | 'blocked' | 'server' | 'budget' | 'max-wait' | 'server-gone';
+
 /** Thrown by ctx.skip. */
 export class Skip extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly category: NotJudgedCause = 'server',
+  ) {
     super(reason);
     this.name = 'Skip';
   }

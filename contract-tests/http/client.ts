@@ -5,6 +5,7 @@
  */
 import { matchOperation } from '../../spec/index.js';
 import { toCurl } from './curl.js';
+import { Provenance } from './reproduce.js';
 import { nodeTransport } from './transport.js';
 import type { Exchange, RecordedRequest, RecordedResponse } from './exchange.js';
 
@@ -39,6 +40,28 @@ export class BudgetExhausted extends Error {
   }
 }
 
+/** The server kept answering 429 until the run's total waiting reached --max-wait. */
+export class WaitExhausted extends Error {
+  constructor(maxWaitMs: number) {
+    super(`the server kept answering 429 (Too Many Requests) past --max-wait ${Math.round(maxWaitMs / 1000)} s of waiting in all`);
+    this.name = 'WaitExhausted';
+  }
+}
+
+/** The server stopped answering mid-run: `unanswered` got no answer, and neither did a probe after it. */
+export class ServerGone extends Error {
+  constructor(
+    readonly unanswered: Exchange,
+    readonly lastAnswered: Exchange | undefined,
+  ) {
+    super(
+      `the server stopped answering: request #${unanswered.seq} (${unanswered.request.method} ${unanswered.request.url}) got no answer (${unanswered.error})` +
+        (lastAnswered ? `; the last answered was #${lastAnswered.seq} (${lastAnswered.request.method} ${lastAnswered.request.url}, ${lastAnswered.response?.status})` : ''),
+    );
+    this.name = 'ServerGone';
+  }
+}
+
 /** The server could not be reached at all (no HTTP answer). */
 export class Unreachable extends Error {
   constructor(url: string, cause: string) {
@@ -67,13 +90,16 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Longest wait for one Retry-After (a server asking for more is waited this long). */
   maxRetryAfterMs?: number;
+  /** Total time the run may spend waiting out 429s (--max-wait); past it, WaitExhausted. */
+  maxWaitMs?: number;
+  /** Where to ask, after a request got no answer, whether the server is still there (a path under the base URL). */
+  livenessPath?: string;
   sleep?: (ms: number) => Promise<void>;
 }
 
 const MAX_BODY_KEPT = 64 * 1024;
 /** Request bodies longer than this are recorded cut (bodyBytes says how long they were). */
 const MAX_REQUEST_BODY_KEPT = 2048;
-const MAX_429_RETRIES = 5;
 
 function describeError(err: unknown): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -82,11 +108,27 @@ function describeError(err: unknown): string {
   return cause ? `${e.message ?? 'error'} (${cause})` : (e?.message ?? String(err));
 }
 
+/** A file's bytes as text, when they are short UTF-8 (so a reproduction can write them with printf). */
+function textOf(content: Uint8Array): { text?: string; base64?: string } {
+  if (content.byteLength > MAX_BODY_KEPT) return {};
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(content) };
+  } catch {
+    return { base64: Buffer.from(content).toString('base64') };
+  }
+}
+
 export class HttpClient {
   readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
   private readonly secrets: [string, string][];
   used = 0;
+  /** Milliseconds spent waiting out 429s so far. */
+  waitedMs = 0;
+  /** The last exchange that got an answer. */
+  lastAnswered: Exchange | undefined;
+  /** Which exchange handed out each id the run made (for reproduction scripts). */
+  readonly provenance = new Provenance();
   private seq = 0;
 
   constructor(private readonly opts: ClientOptions) {
@@ -126,11 +168,36 @@ export class HttpClient {
     return value;
   }
 
+  get maxWaitMs(): number {
+    return this.opts.maxWaitMs ?? 120_000;
+  }
+
+  /**
+   * Send a request and return what came back. A 429 is waited out as its Retry-After says
+   * and the request sent again, until the run's waiting reaches --max-wait (WaitExhausted).
+   * A request that gets no answer is followed by one probe: no answer to that either, and
+   * the server is gone (ServerGone), so no later check is judged on silence.
+   */
   async send(o: SendOptions): Promise<Exchange> {
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       const ex = await this.sendOnce(o);
-      if (ex.response?.status !== 429 || attempt >= MAX_429_RETRIES) return ex;
+      if (!ex.response) {
+        if (!(await this.stillThere())) throw new ServerGone(ex, this.lastAnswered);
+        return ex;
+      }
+      this.lastAnswered = ex;
+      if (ex.response.status !== 429) return ex;
       await this.waitRetryAfter(ex.response.headers['retry-after']);
+    }
+  }
+
+  private async stillThere(): Promise<boolean> {
+    try {
+      const res = await this.fetchImpl(this.baseUrl + (this.opts.livenessPath ?? '/'), { method: 'GET', headers: {}, redirect: 'manual', signal: AbortSignal.timeout(Math.min(this.opts.timeoutMs ?? 30_000, 10_000)) });
+      await res.arrayBuffer().catch(() => undefined);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -140,7 +207,18 @@ export class HttpClient {
     if (value && /^\d+$/.test(value.trim())) ms = Number(value.trim()) * 1000;
     else if (value && !Number.isNaN(Date.parse(value))) ms = Date.parse(value) - Date.now();
     ms = Math.min(Math.max(ms, 0), max);
-    await (this.opts.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
+    // Never wait past --max-wait: stop as soon as the next wait would cross it.
+    if (this.waitedMs + ms > this.maxWaitMs) {
+      await this.sleep(Math.max(0, this.maxWaitMs - this.waitedMs));
+      this.waitedMs = this.maxWaitMs;
+      throw new WaitExhausted(this.maxWaitMs);
+    }
+    this.waitedMs += ms;
+    await this.sleep(ms);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return (this.opts.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
   }
 
   private async sendOnce(o: SendOptions): Promise<Exchange> {
@@ -173,7 +251,7 @@ export class HttpClient {
       body = form;
       multipart = {
         fields: { ...o.multipart.fields },
-        files: o.multipart.files.map((f) => ({ field: f.field, filename: f.filename, contentType: f.contentType, bytes: f.content.byteLength })),
+        files: o.multipart.files.map((f) => ({ field: f.field, filename: f.filename, contentType: f.contentType, bytes: f.content.byteLength, ...textOf(f.content) })),
       };
     }
     for (const [k, v] of Object.entries(o.headers ?? {})) {
@@ -229,6 +307,7 @@ export class HttpClient {
       durationMs: Math.round(performance.now() - started),
       curl: toCurl(request),
     };
+    this.provenance.record(ex);
     this.opts.onExchange?.(ex);
     return ex;
   }

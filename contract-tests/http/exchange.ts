@@ -18,7 +18,11 @@ export interface RecordedRequest {
   /** Set when the body was cut: its full length in bytes. */
   bodyBytes?: number;
   /** A multipart body: its fields, and files by name and filename. */
-  multipart?: { fields: Record<string, string>; files: { field: string; filename: string; contentType: string; bytes: number }[] };
+  multipart?: {
+    fields: Record<string, string>;
+    /** Each file part; its content as `text` (UTF-8) or `base64` when at most 64 KiB, so a reproduction can recreate it. */
+    files: { field: string; filename: string; contentType: string; bytes: number; text?: string; base64?: string }[];
+  };
 }
 
 export interface RecordedResponse {

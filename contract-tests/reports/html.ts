@@ -25,6 +25,8 @@ function failureHtml(f: Failure, rule: RuleResult | undefined): string {
       <div><h4>Received</h4><pre>${json(f.received)}</pre></div>
     </div>
     ${f.replay ? `<p>Replay with <code>--seed ${esc(f.replay.seed)}</code>${f.replay.path ? ` (fast-check path <code>${esc(f.replay.path)}</code>)` : ''}; smallest failing case:</p><pre>${json(f.replay.counterexample)}</pre>` : ''}
+    ${f.steps?.length ? `<h4>Requests before it</h4>${f.steps.map((st) => `<pre class="curl">${esc(`# #${st.seq} answered ${st.response?.status ?? st.error}\n${st.curl}`)}</pre>`).join('')}` : ''}
+    ${f.reproduce ? `<h4>Reproduce in a fresh shell</h4><pre class="reproduce">${esc(f.reproduce)}</pre>` : ''}
     ${
       ex
         ? `<h4>Request</h4><pre class="curl">${esc(ex.curl)}</pre>
@@ -48,17 +50,18 @@ export function toHtml(report: Report): string {
   const rules = new Map(report.rules.map((r) => [r.id, r]));
   const checks = [...report.checks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const s = report.summary;
-  const verdict = report.outcome === 'conform' ? 'Conforms' : 'Does not conform';
+  const verdict = { conform: 'Conforms', nonconform: 'Does not conform', inconclusive: 'Inconclusive' }[report.outcome];
+  const i = report.interruption;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>vaero contract report: ${esc(verdict)} — ${esc(report.baseUrl)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1rem 1.5rem;color:#1b1f24}
 h1{font-size:1.4rem;margin:.2rem 0} h2{font-size:1.1rem;margin-top:1.6rem} h4{margin:.6rem 0 .2rem}
-.summary{border:2px solid;border-radius:8px;padding:.8rem 1rem} .summary.conform{border-color:#1a7f37;background:#eefbf0} .summary.nonconform{border-color:#cf222e;background:#fff0f0}
+.summary{border:2px solid;border-radius:8px;padding:.8rem 1rem} .summary.conform{border-color:#1a7f37;background:#eefbf0} .summary.nonconform{border-color:#cf222e;background:#fff0f0} .summary.inconclusive{border-color:#9a6700;background:#fff8e5}
 .counts span{margin-right:1.2rem} .muted{color:#57606a;font-weight:normal}
 .badge{display:inline-block;border-radius:4px;padding:0 .4rem;font-size:.8rem;color:#fff;font-family:ui-monospace,monospace}
-.badge.failed{background:#cf222e}.badge.warned{background:#9a6700}.badge.skipped{background:#6e7781}.badge.passed{background:#1a7f37}.badge.not-checked{background:#afb8c1}
+.badge.failed,.badge.broken{background:#cf222e}.badge.warned,.badge.not-judged{background:#9a6700}.badge.skipped{background:#6e7781}.badge.passed,.badge.held{background:#1a7f37}
 details{border:1px solid #d0d7de;border-radius:6px;margin:.35rem 0;padding:.3rem .6rem} details.failure{margin-left:1rem}
 summary{cursor:pointer} .body{padding:.3rem 0}
 pre{background:#f6f8fa;border-radius:6px;padding:.5rem;overflow:auto;white-space:pre-wrap;word-break:break-all;max-height:28rem}
@@ -70,8 +73,11 @@ table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #d0d7de
   <h1>${esc(verdict)}: ${esc(report.baseUrl)}</h1>
   <p>Profile <strong>${esc(report.profile)}</strong> · seed <code>${esc(report.seed)}</code> (replay with <code>--seed ${esc(report.seed)}</code>) · ${report.requests.sent} requests · ${(report.durationMs / 1000).toFixed(1)} s · ${esc(report.spec.title)} ${esc(report.spec.version)} · ${esc(report.startedAt)}</p>
   <p class="counts"><span>Checks: <strong class="n-failed">${s.checks.failed}</strong> failed</span><span><strong>${s.checks.warned}</strong> warned</span><span><strong>${s.checks.skipped}</strong> skipped</span><span><strong class="n-passed">${s.checks.passed}</strong> passed</span></p>
-  <p class="counts"><span>Rules: <strong>${s.rules.failed}</strong> broken</span><span><strong>${s.rules.warned}</strong> warned</span><span><strong>${s.rules.passed}</strong> held</span><span><strong>${s.rules.skipped}</strong> skipped</span><span><strong>${s.rules['not-checked']}</strong> not checked</span></p>
+  <p class="counts"><span>Rules: <strong class="n-held">${s.rules.held}</strong> held</span><span><strong class="n-broken">${s.rules.broken}</strong> broken (${s.warnedRules.length} warnings)</span><span><strong class="n-not-judged">${s.rules['not-judged']}</strong> not judged</span><span><strong class="n-skipped">${s.rules.skipped}</strong> skipped</span></p>
   ${s.brokenRules.length ? `<p>Broken rules: ${s.brokenRules.map((r) => `<code>${esc(r)}</code>`).join(', ')}</p>` : ''}
+  ${report.inconclusiveBecause.length ? `<p>Inconclusive because:</p><ul>${report.inconclusiveBecause.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}
+  ${report.generatedTokens ? `<p>The run generated its tokens (not secrets): ${Object.entries(report.generatedTokens).map(([k, v]) => `<code>${esc(k)}=${esc(v)}</code>`).join(' ')}</p>` : ''}
+  ${i ? `<p class="interruption"><strong>The server stopped answering</strong> at request #${i.unanswered.seq} (${esc(i.unanswered.method)} ${esc(i.unanswered.url)}: ${esc(i.unanswered.error)})${i.lastAnswered ? `; the last it answered was #${i.lastAnswered.seq} (${esc(i.lastAnswered.method)} ${esc(i.lastAnswered.url)}, ${i.lastAnswered.status})` : ''}. ${i.notJudgedAfter.length} rules were not judged after it.</p><pre class="curl">${esc(i.unanswered.curl)}</pre>` : ''}
   ${report.cleanup.problems.length ? `<p>Cleanup problems: ${esc(report.cleanup.problems.join('; '))}</p>` : ''}
 </section>
 <h2>Checks (failures first)</h2>
@@ -80,7 +86,11 @@ ${checks.map((c) => checkHtml(c, rules)).join('\n')}
 </div>
 <h2>Rules of the spec</h2>
 <table id="rules"><thead><tr><th>Rule</th><th>Verdict</th><th>Source</th><th>Severity</th><th>Why</th><th>Checks</th></tr></thead><tbody>
-${report.rules.map((r) => `<tr data-rule-id="${esc(r.id)}"><td><code>${esc(r.id)}</code><br><span class="muted">${esc(r.location)}</span></td><td><span class="badge ${r.status}">${r.status}</span></td><td>${esc(r.source)}</td><td>${esc(r.severity)}</td><td>${esc(r.why)}</td><td>${r.checks.map(esc).join(', ')}</td></tr>`).join('\n')}
+${report.rules.map((r) => `<tr data-rule-id="${esc(r.id)}" data-verdict="${r.verdict}"><td><code>${esc(r.id)}</code><br><span class="muted">${esc(r.location)}</span></td><td><span class="badge ${r.verdict}">${r.verdict}</span><br><span class="muted">${r.held} held${r.failures ? `, ${r.failures} failed` : ''}</span>${r.notJudged.map((n) => `<br><span class="muted">${esc(n.cause)}: ${esc(n.reason)}</span>`).join('')}</td><td>${esc(r.source)}</td><td>${esc(r.severity)}</td><td>${esc(r.why)}</td><td>${r.checks.map(esc).join(', ')}</td></tr>`).join('\n')}
+</tbody></table>
+<h2>Coverage: each operation's declared statuses</h2>
+<table id="coverage"><thead><tr><th>Operation</th><th>Status</th><th>Answers</th><th>Rules judged on them</th><th>Not provoked because</th></tr></thead><tbody>
+${report.coverage.map((c) => `<tr data-operation="${esc(c.operationId)}" data-status="${c.status}"><td><code>${esc(c.operationId)}</code></td><td>${c.status}</td><td>${c.answers}</td><td>${c.rules.map((x) => `<code>${esc(x)}</code>`).join(' ')}</td><td>${esc(c.why ?? '')}</td></tr>`).join('\n')}
 </tbody></table>
 </body></html>
 `;

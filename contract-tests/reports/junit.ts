@@ -12,6 +12,7 @@ function failureText(f: Failure): string {
   if (f.received !== undefined) lines.push(`received: ${JSON.stringify(f.received)?.slice(0, 2000)}`);
   if (f.occurrences > 1) lines.push(`seen ${f.occurrences} times`);
   if (f.replay) lines.push(`replay: --seed ${f.replay.seed}${f.replay.path ? ` (fast-check path ${f.replay.path})` : ''}`);
+  if (f.reproduce) lines.push('', 'reproduce in a fresh shell:', f.reproduce);
   if (f.exchange) {
     lines.push('', 'request:', f.exchange.curl);
     const r = f.exchange.response;
@@ -24,7 +25,7 @@ export function toJUnit(report: Report): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const failed = report.checks.filter((c) => c.status === 'failed').length;
   const skipped = report.checks.filter((c) => c.status === 'skipped').length;
-  const suites = doc.ele('testsuites', { name: 'vaero-contract', tests: report.checks.length, failures: failed, errors: 0, skipped, time: (report.durationMs / 1000).toFixed(3) });
+  const suites = doc.ele('testsuites', { name: 'vaero-contract', tests: report.checks.length + report.rules.length, failures: failed + report.summary.brokenRules.length, errors: 0, skipped: skipped + report.summary.rules['not-judged'] + report.summary.rules.skipped, time: (report.durationMs / 1000).toFixed(3) });
   const suite = suites.ele('testsuite', {
     name: `vaero contract (${report.profile}) ${report.baseUrl}`,
     tests: report.checks.length,
@@ -41,6 +42,9 @@ export function toJUnit(report: Report): string {
     ['seed', String(report.seed)],
     ['requests', String(report.requests.sent)],
     ['spec', `${report.spec.title} ${report.spec.version}`],
+    ['outcome', report.outcome],
+    ...report.inconclusiveBecause.map((x) => ['inconclusive', x]),
+    ...(report.interruption ? [['interruption', `no answer to #${report.interruption.unanswered.seq} ${report.interruption.unanswered.method} ${report.interruption.unanswered.url}`]] : []),
   ]) props.ele('property', { name, value });
   const rulesById = new Map(report.rules.map((r) => [r.id, r]));
   for (const c of report.checks) {
@@ -53,6 +57,24 @@ export function toJUnit(report: Report): string {
     const warnings = c.failures.filter((x) => x.severity === 'warn');
     const out = [rule ? `rule ${rule.id} (${rule.source}, ${rule.severity}) at ${rule.location}: ${rule.why}` : '', ...warnings.map((w) => `WARNING ${failureText(w)}`)].filter(Boolean);
     if (out.length) tc.ele('system-out').txt(out.join('\n\n'));
+  }
+  // The verdict of every rule, as testcases of their own suite: held passes, broken fails,
+  // not judged and skipped are <skipped> with the reason (a CI view that never shows an
+  // unjudged rule as passed).
+  const ruleSuite = suites.ele('testsuite', {
+    name: `vaero contract rules (${report.profile}) ${report.baseUrl}`,
+    tests: report.rules.length,
+    failures: report.rules.filter((r) => r.verdict === 'broken' && r.severity === 'error').length,
+    errors: 0,
+    skipped: report.rules.filter((r) => r.verdict === 'not-judged' || r.verdict === 'skipped').length,
+    time: '0',
+    timestamp: report.startedAt,
+  });
+  for (const r of report.rules) {
+    const tc = ruleSuite.ele('testcase', { name: `${r.id} (${r.source}, ${r.severity})`, classname: 'rules' });
+    if (r.verdict === 'broken' && r.severity === 'error') tc.ele('failure', { message: `${r.id}: broken (${r.failures} failures)`, type: r.id }).txt(r.why);
+    else if (r.verdict === 'not-judged' || r.verdict === 'skipped') tc.ele('skipped', { message: `${r.verdict}: ${r.notJudged.map((n) => n.reason).join('; ') || 'no assertion'}` });
+    else tc.ele('system-out').txt(`${r.verdict}: ${r.held} assertions held${r.verdict === 'broken' ? `, ${r.failures} warnings` : ''}`);
   }
   return doc.end({ prettyPrint: true });
 }

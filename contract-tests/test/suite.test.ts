@@ -134,15 +134,18 @@ describe('the default transport', () => {
 });
 
 describe('runs against the stub', () => {
-  it('a job that does not finish within --job-timeout is reported skipped with the reason, not passed', async () => {
+  it('a job that does not finish within --job-timeout leaves its rules not judged, with the reason, and the run inconclusive', async () => {
     const stub = await startStub({ port: 0, host: '127.0.0.1', speed: 0, log: false });
     try {
       const r = await runContractSuite({ baseUrl: stub.baseUrl, token: 'org-frozen', profile: 'full', seed: 5, jobTimeoutMs: 300 });
       const lifecycle = r.checks.find((c) => c.id === 'job-succeeds-with-model-name')!;
       expect(lifecycle.status).toBe('skipped');
       expect(lifecycle.skipReason).toMatch(/still (validating_files|queued) after --job-timeout 300 ms/);
-      expect(r.rules.find((x) => x.id === 'job.fine_tuned_model.suffix')?.status).not.toBe('failed');
-      expect(r.outcome).toBe('conform');
+      const model = r.rules.find((x) => x.id === 'job.fine_tuned_model.suffix')!;
+      expect(model.verdict).toBe('not-judged');
+      expect(model.notJudged.map((n) => n.reason).join()).toMatch(/after --job-timeout 300 ms/);
+      expect(r.outcome).toBe('inconclusive');
+      expect(r.summary.notJudgedRules).toContain('job.fine_tuned_model.suffix');
     } finally {
       await stub.close();
     }
@@ -200,7 +203,7 @@ describe('runs against the stub', () => {
     try {
       const r = await runContractSuite({ baseUrl: target.baseUrl, token: 'org-warn', profile: 'full', seed: 5 });
       expect(r.summary.warnedRules).toContain(warnRule.id);
-      expect(r.rules.find((x) => x.id === warnRule.id)?.status).toBe('warned');
+      expect(r.rules.find((x) => x.id === warnRule.id)?.verdict).toBe('broken');
       expect(r.summary.brokenRules).toEqual([]);
       expect(r.outcome).toBe('conform');
     } finally {
