@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { operation, type DeletedFile, type FileList, type VaeroFile } from '../../spec/index.js';
-import { trainingFiles } from '../../fixtures/index.js';
+import { fixture, sharedFileIds, trainingFiles } from '../../fixtures/index.js';
 import type { SendOptions } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
-import { expectAccepted } from './expectations.js';
+import { expectAccepted, expectRejected } from './expectations.js';
 import type { Check, CheckContext } from './types.js';
 
 const upload = operation('uploadFile');
@@ -98,6 +98,32 @@ export const deletedFileIsGone: Check = {
     else ctx.pass();
     const list = await ctx.send({ method: 'get', path: operation('listFiles').path, query: { limit: '100' } });
     if (((list.response?.json as FileList | undefined)?.data ?? []).some((x) => x.id === f.id)) ctx.fail({ message: 'a deleted file is still listed', declared: 'absent', received: f.id, exchange: list });
+    else ctx.pass();
+  },
+};
+
+/**
+ * The shared sample files every organization lists (where the server has them) cannot be
+ * deleted: 403 with the labelled code, and the file is still there. A server that lists no
+ * sample (a real service may have none) leaves this part unjudged, which is no finding.
+ */
+export const sharedSamplesCannotBeDeleted: Check = {
+  id: 'shared-samples-cannot-be-deleted',
+  title: 'Deleting a shared sample file is refused with 403 and the file stays',
+  ruleId: 'files.delete',
+  profiles: ['full'],
+  async run(ctx) {
+    const list = await ctx.send({ method: 'get', path: operation('listFiles').path, query: { limit: '100' } });
+    if (!expectAccepted(ctx, 'listFiles', list, 'listing files', 'list.order-and-cursor')) return;
+    const listed = ((list.response!.json as FileList).data ?? []).map((f) => f.id);
+    const sample = sharedFileIds.find((id) => listed.includes(id));
+    if (!sample) return ctx.skip(`the organization lists none of the shared sample files (${sharedFileIds.join(', ')}), so deleting one was not tried`, 'configuration');
+    const label = fixture('delete-shared-file');
+    const del = await ctx.send({ method: 'delete', path: path(operation('deleteFile').path, sample) });
+    if (del.response?.status === 200) ctx.state.createdFiles.delete(sample);
+    expectRejected(ctx, del, { status: label.expect.status, param: label.expect.param, ...(label.expect.code ? { code: label.expect.code } : {}), ruleId: 'files.delete' }, `deleting the shared sample ${sample}`);
+    const still = await ctx.send({ method: 'get', path: path(operation('retrieveFile').path, sample) });
+    if (still.response?.status !== 200) ctx.fail({ message: `the shared sample ${sample} is gone after a delete`, declared: { status: 200 }, received: { status: still.response?.status }, exchange: still, steps: [del] });
     else ctx.pass();
   },
 };

@@ -122,7 +122,7 @@ export const generatedInvalidBodies: Check = {
   id: 'generated-invalid-bodies',
   title: 'Generated bodies that each break one constraint are rejected with the spec\'s 4xx and param',
   ruleId: 'request.no-5xx-on-bad-input',
-  alsoVerifies: ['create.body', 'create.suffix', 'create.style_model', 'create.base_model', 'create.training_files', 'request.malformed-json', 'request.content-type'],
+  alsoVerifies: ['create.body', 'create.suffix', 'create.style_model', 'create.base_model', 'create.training_files', 'request.malformed-json', 'request.content-type', 'request.schema'],
   profiles: ['core', 'full'],
   async run(ctx) {
     const files = ids(ctx).length ? ids(ctx) : ['file-none'];
@@ -134,7 +134,7 @@ export const generatedInvalidBodies: Check = {
         if (verdict.ok) return;
         const v = verdict.violation;
         const ex = await ctx.send({ method: 'post', path: create.path, json: mutated });
-        expectRejected(recorder(ctx, record), ex, { status: v.status, param: v.param, ruleId: v.ruleId }, `body ${JSON.stringify(mutated).slice(0, 120)}`);
+        if (expectRejected(recorder(ctx, record), ex, { status: v.status, param: v.param, ruleId: v.ruleId }, `body ${JSON.stringify(mutated).slice(0, 120)}`)) record.held.push('request.schema');
       });
     }
     const malformed = labelled('request.malformed-json');
@@ -188,7 +188,7 @@ export const generatedInvalidQueries: Check = {
   id: 'generated-invalid-queries',
   title: 'Generated query values that each break one constraint (limit, after) are rejected with 400 naming the parameter',
   ruleId: 'list.limit',
-  alsoVerifies: ['list.after'],
+  alsoVerifies: ['list.after', 'request.schema'],
   profiles: ['core', 'full'],
   async run(ctx) {
     for (const op of operations.filter((o) => o.queryParams.length)) {
@@ -205,7 +205,7 @@ export const generatedInvalidQueries: Check = {
           if (verdict.ok) return;
           const v = verdict.violation;
           const ex = await ctx.send({ method: op.method, path, query: { [param.name]: value } });
-          expectRejected(recorder(ctx, record), ex, { status: v.status, param: v.param, ruleId: v.ruleId }, `${op.operationId} with ${param.name}=${JSON.stringify(value)}`);
+          if (expectRejected(recorder(ctx, record), ex, { status: v.status, param: v.param, ruleId: v.ruleId }, `${op.operationId} with ${param.name}=${JSON.stringify(value)}`)) record.held.push('request.schema');
         });
       }
     }

@@ -1,7 +1,8 @@
 /** The catalogue, in the order the checks run (later checks use what earlier ones created). */
 import { authRequired, organizationsAreIsolated } from './access.js';
 import { conformanceChecks } from './conformance.js';
-import { deletedFileIsGone, fileContentRoundTrip, uploadTrainingFile } from './files.js';
+import { retrieveAndListAgree } from './consistency.js';
+import { deletedFileIsGone, fileContentRoundTrip, sharedSamplesCannotBeDeleted, uploadTrainingFile } from './files.js';
 import { invalidFixturesRejected, validFixturesAccepted } from './fixtures.js';
 import { generatedCheckOrder, generatedInvalidBodies, generatedInvalidQueries, generatedValidBodies } from './generated.js';
 import {
@@ -24,6 +25,7 @@ export const checks: readonly Check[] = [
   paginationNeitherSkipsNorRepeats,
   jobSucceedsWithModelName,
   cancelSemantics,
+  retrieveAndListAgree,
   everyOperationAnswers,
   validFixturesAccepted,
   invalidFixturesRejected,
@@ -35,6 +37,7 @@ export const checks: readonly Check[] = [
   unknownRouteIs404,
   organizationsAreIsolated,
   deletedFileIsGone,
+  sharedSamplesCannotBeDeleted,
 ];
 
 /** Every check, including the conformance checks that judge every answer. */

@@ -16,7 +16,8 @@ import {
   type FineTuningJobList,
 } from '../../spec/index.js';
 import type { Exchange } from '../http/exchange.js';
-import { expectAccepted, paramOf } from './expectations.js';
+import { situationFixtures } from '../../fixtures/index.js';
+import { expectAccepted, expectRejected, paramOf } from './expectations.js';
 import type { Check, CheckContext } from './types.js';
 
 const create = operation('createFineTuningJob');
@@ -147,7 +148,19 @@ function uuidTail(model: string): string {
   return model.slice(-36);
 }
 
-/** Poll a job until it finishes or the time runs out; checks each status it passes through. */
+/** The statuses on the shortest lifecycle path from one status to another, both included (0: unreachable). */
+function stepsBetween(from: FineTuningJob['status'], to: FineTuningJob['status']): number {
+  const depth = new Map([[from, 1]]);
+  const queue = [from];
+  while (queue.length) {
+    const at = queue.shift()!;
+    if (at === to) return depth.get(at)!;
+    for (const n of lifecycle.next[at] ?? []) if (!depth.has(n)) depth.set(n, depth.get(at)! + 1), queue.push(n);
+  }
+  return 0;
+}
+
+/** Poll a job until it finishes or the time runs out; judges each status change it sees against the lifecycle. */
 async function followToEnd(ctx: CheckContext, start: FineTuningJob): Promise<{ job: FineTuningJob; ex?: Exchange; finished: boolean }> {
   let job = start;
   let ex: Exchange | undefined;
@@ -163,77 +176,109 @@ async function followToEnd(ctx: CheckContext, start: FineTuningJob): Promise<{ j
       return { job, ex, finished: false };
     }
     const next = got.job;
-    if (next.status !== job.status && !reachable(job.status, next.status)) {
-      ctx.fail({ ruleId: 'job.lifecycle', message: `a job moved from ${job.status} to ${next.status}`, declared: `a status reachable from ${job.status} (${lifecycle.next[job.status]?.join(', ')} ...)`, received: next.status, exchange: got.ex });
+    if (next.status !== job.status) {
+      if (!reachable(job.status, next.status)) {
+        ctx.fail({ ruleId: 'job.lifecycle', message: `a job moved from ${job.status} to ${next.status}`, declared: `a status reachable from ${job.status} (${lifecycle.next[job.status]?.join(', ')} ...)`, received: next.status, exchange: got.ex });
+      } else ctx.pass('job.lifecycle');
     }
     if (!lifecycle.finished.includes(next.status) && (next.finished_at !== null || next.fine_tuned_model !== null)) {
       ctx.fail({ ruleId: 'job.lifecycle', message: `an unfinished (${next.status}) job has finished_at or fine_tuned_model set`, declared: { finished_at: null, fine_tuned_model: null }, received: { finished_at: next.finished_at, fine_tuned_model: next.fine_tuned_model }, exchange: got.ex });
     }
     job = next;
   }
+  if (lifecycle.finished.includes(job.status)) ctx.state.finishedJobs.push(job);
   return { job, ...(ex ? { ex } : {}), finished: lifecycle.finished.includes(job.status) };
+}
+
+/** A succeeded job's model name, finish time and events (the run's own job, or the one --job names). */
+async function judgeSucceeded(ctx: CheckContext, job: FineTuningJob, ex: Exchange | undefined, suffix: string | null | undefined, created?: FineTuningJob): Promise<void> {
+  const model = job.fine_tuned_model ?? '';
+  // suffix undefined: a job the run did not create (--job), whose suffix it does not know: the pattern alone.
+  const want = suffix === undefined ? 'ftm-[{suffix}-]<uuid>' : suffix ? `ftm-${suffix}-<uuid>` : 'ftm-<uuid>';
+  const ok = fineTunedModelPattern.test(model) && (suffix === undefined || model === (suffix ? `ftm-${suffix}-${uuidTail(model)}` : `ftm-${uuidTail(model)}`));
+  if (!ok) ctx.fail({ message: `a succeeded job's model is ${JSON.stringify(job.fine_tuned_model)}`, declared: want, received: job.fine_tuned_model, ...(ex ? { exchange: ex } : {}) });
+  else ctx.pass('job.fine_tuned_model.suffix');
+  if (job.finished_at === null || job.finished_at < job.created_at || job.error !== null) {
+    ctx.fail({ ruleId: 'job.lifecycle', message: 'a succeeded job has no finished_at (or one before created_at), or an error', declared: { finished_at: '>= created_at', error: null }, received: { finished_at: job.finished_at, error: job.error }, ...(ex ? { exchange: ex } : {}) });
+  } else ctx.pass('job.lifecycle');
+  const ev = await ctx.send({ method: 'get', path: jobPath(events.path, job.id), query: { limit: String(listLimits.max) } });
+  if (!expectAccepted(ctx, 'listFineTuningEvents', ev, 'listing the events of a finished job', 'event.shape')) return;
+  const data = (ev.response!.json as FineTuningJobEventList).data ?? [];
+  const sorted = data.every((e, i) => i === 0 || data[i - 1]!.created_at >= e.created_at);
+  if (!sorted) ctx.fail({ ruleId: 'list.order-and-cursor', message: 'events are not newest first', declared: 'newest first', received: data.map((e) => [e.created_at, e.message]), exchange: ev });
+  else ctx.pass('list.order-and-cursor');
+  // "An event for each step of its lifecycle": at least one per status it went through.
+  const steps = stepsBetween(created?.status ?? lifecycle.initial[0]!, job.status);
+  if (data.length < steps) ctx.fail({ ruleId: 'event.shape', message: `a job that went through ${steps} statuses has ${data.length} events`, declared: `at least ${steps} events (one per step from ${created?.status ?? lifecycle.initial[0]} to ${job.status})`, received: data.map((e) => e.message), exchange: ev });
+  else ctx.pass('event.shape');
+  // Timestamps of one second cannot show the order; the cursor can: pages of one, in turn, are the same list.
+  const paged: string[] = [];
+  const pages: Exchange[] = [];
+  let after: string | undefined;
+  for (let i = 0; i < data.length + 1; i++) {
+    const page = await ctx.send({ method: 'get', path: jobPath(events.path, job.id), query: { limit: '1', ...(after ? { after } : {}) } });
+    pages.push(page);
+    const body = page.response?.json as FineTuningJobEventList | undefined;
+    const item = body?.data?.[0];
+    const last = i === data.length - 1;
+    if (item && body && body.has_more !== !last) {
+      ctx.fail({ ruleId: 'list.order-and-cursor', message: `page ${i + 1} of ${data.length} of a job's events says has_more: ${body.has_more}`, declared: { has_more: !last }, received: { has_more: body.has_more }, exchange: page, steps: pages.slice(0, -1) });
+    } else if (item) ctx.pass('list.order-and-cursor');
+    if (!item) break;
+    paged.push(item.id);
+    after = item.id;
+  }
+  const listed = data.map((e) => e.id);
+  if (JSON.stringify(paged) !== JSON.stringify(listed)) {
+    ctx.fail({ ruleId: 'list.order-and-cursor', message: "a job's events in one page and in pages of one come in different orders", declared: listed, received: paged, exchange: pages[pages.length - 1] ?? ev, steps: [ev, ...pages.slice(0, -1)] });
+  } else ctx.pass('list.order-and-cursor');
 }
 
 export const jobSucceedsWithModelName: Check = {
   id: 'job-succeeds-with-model-name',
-  title: 'A job runs to succeeded, with finished_at and a fine_tuned_model named ftm-{suffix}-{uuid} (ftm-{uuid} without suffix)',
+  title: 'A job runs to succeeded, with finished_at, an event per step, and a fine_tuned_model named ftm-{suffix}-{uuid} (ftm-{uuid} without suffix)',
   ruleId: 'job.fine_tuned_model.suffix',
   alsoVerifies: ['job.lifecycle', 'event.shape', 'list.order-and-cursor'],
   profiles: ['full'],
   async run(ctx) {
     const files = needFiles(ctx);
-    const skipped: string[] = [];
+    const unjudged: string[] = [];
     // Both jobs run at once: a real service's pace is paid once, not twice.
     const made: { job: FineTuningJob; suffix: string | null }[] = [];
     for (const suffix of [SUFFIX, null]) {
       const m = await createJob(ctx, { training_files: [files[0]], ...(suffix ? { suffix } : {}) }, `creating a job ${suffix ? `with suffix ${suffix}` : 'without suffix'}`);
       if (m) made.push({ job: m.job, suffix });
     }
-    const judge = async ({ job, suffix }: { job: FineTuningJob; suffix: string | null }) => {
-      const end = await followToEnd(ctx, job);
-      if (!end.finished) return void skipped.push(`job ${job.id} was still ${end.job.status} after --job-timeout ${ctx.jobTimeoutMs} ms`);
-      if (end.job.status !== 'succeeded') {
-        return void skipped.push(`job ${job.id} ended ${end.job.status}${end.job.error ? ` (${end.job.error.code})` : ''}, so its model name cannot be checked`);
+    if (!made.length) return ctx.skip('no job could be created (see job.create-status)', 'blocked');
+    const ends = await Promise.all(made.map(async (m) => ({ ...m, end: await followToEnd(ctx, m.job) })));
+    for (const { job, suffix, end } of ends) {
+      const what = suffix ? `ftm-${suffix}-{uuid}` : 'ftm-{uuid}';
+      if (!end.finished) unjudged.push(`job ${job.id} (${what}) was still ${end.job.status} after --job-timeout ${ctx.jobTimeoutMs} ms`);
+      else if (end.job.status !== 'succeeded') {
+        unjudged.push(`job ${job.id} (${what}) ended ${end.job.status}${end.job.error ? ` (${end.job.error.code})` : ''}`);
+        if (end.job.status === 'failed' && end.job.error === null) ctx.fail({ ruleId: 'job.lifecycle', message: 'a failed job has no error', declared: { error: '{code, message, param}' }, received: { error: null }, ...(end.ex ? { exchange: end.ex } : {}) });
+      } else {
+        ctx.state.succeededJob ??= end.job;
+        await judgeSucceeded(ctx, end.job, end.ex, suffix, job);
       }
-      ctx.state.succeededJob ??= end.job;
-      const model = end.job.fine_tuned_model ?? '';
-      const want = suffix ? `ftm-${suffix}-<uuid>` : 'ftm-<uuid>';
-      const ok = fineTunedModelPattern.test(model) && model === (suffix ? `ftm-${suffix}-${uuidTail(model)}` : `ftm-${uuidTail(model)}`);
-      if (!ok) ctx.fail({ message: `a succeeded job's model is ${JSON.stringify(end.job.fine_tuned_model)}`, declared: want, received: end.job.fine_tuned_model, exchange: end.ex });
-      else ctx.pass();
-      if (end.job.finished_at === null || end.job.finished_at < end.job.created_at || end.job.error !== null) {
-        ctx.fail({ ruleId: 'job.lifecycle', message: 'a succeeded job has no finished_at (or one before created_at), or an error', declared: { finished_at: '>= created_at', error: null }, received: { finished_at: end.job.finished_at, error: end.job.error }, exchange: end.ex });
-      } else ctx.pass('job.lifecycle');
-      const ev = await ctx.send({ method: 'get', path: jobPath(events.path, job.id), query: { limit: String(listLimits.max) } });
-      if (expectAccepted(ctx, 'listFineTuningEvents', ev, 'listing the events of a finished job', 'event.shape')) {
-        const data = (ev.response!.json as FineTuningJobEventList).data ?? [];
-        const sorted = data.every((e, i) => i === 0 || data[i - 1]!.created_at >= e.created_at);
-        if (!data.length || !sorted) ctx.fail({ ruleId: 'event.shape', message: data.length ? 'events are not newest first' : 'a finished job has no events', declared: 'events of each step, newest first', received: data.map((e) => [e.created_at, e.message]), exchange: ev });
-        else ctx.pass('event.shape');
-        // Timestamps of one second cannot show the order; the cursor can: pages of one, in turn, are the same list.
-        const paged: string[] = [];
-        let after: string | undefined;
-        for (let i = 0; i < data.length + 1; i++) {
-          const page = await ctx.send({ method: 'get', path: jobPath(events.path, job.id), query: { limit: '1', ...(after ? { after } : {}) } });
-          const item = (page.response?.json as FineTuningJobEventList | undefined)?.data?.[0];
-          if (!item) break;
-          paged.push(item.id);
-          after = item.id;
-        }
-        const listed = data.map((e) => e.id);
-        if (JSON.stringify(paged) !== JSON.stringify(listed)) {
-          ctx.fail({ ruleId: 'list.order-and-cursor', message: "a job's events in one page and in pages of one come in different orders", declared: paged, received: listed, exchange: ev });
-        } else ctx.pass('list.order-and-cursor');
-      }
-    };
-    await Promise.all(made.map(judge));
-    if (skipped.length) ctx.skip(skipped.join('; '));
+    }
+    if (!unjudged.length) return;
+    const given = ctx.state.givenJob;
+    if (given && !ctx.state.succeededJob) {
+      // The run's jobs did not succeed in time: the post-success rules are judged on the job --job names.
+      ctx.state.succeededJob = given;
+      await judgeSucceeded(ctx, given, undefined, undefined);
+      ctx.notJudged('job.fine_tuned_model.suffix', `the suffix part of the model name: ${unjudged.join('; ')} (judged the pattern on --job ${given.id})`);
+      return;
+    }
+    const reason = `${unjudged.join('; ')}, so the model name${unjudged.length > 1 ? 's' : ''}, finish and events of a succeeded job could not be checked${given ? '' : ' (for a service whose jobs take long, name a succeeded job with --job ID)'}`;
+    for (const id of ['job.fine_tuned_model.suffix', 'job.lifecycle', 'event.shape']) ctx.notJudged(id, reason);
   },
 };
 
 export const cancelSemantics: Check = {
   id: 'cancel-semantics',
-  title: 'Cancel turns an unfinished job cancelled, is idempotent, and is refused for a succeeded job',
+  title: 'Cancel turns an unfinished job cancelled, is idempotent, and is refused with job_not_cancellable for a succeeded job',
   ruleId: 'job.cancel',
   profiles: ['full'],
   async run(ctx) {
@@ -241,7 +286,7 @@ export const cancelSemantics: Check = {
     let cancelled: FineTuningJob | undefined;
     for (let attempt = 0; attempt < 2 && !cancelled; attempt++) {
       const made = await createJob(ctx, { training_files: [files[0]] }, 'creating a job to cancel');
-      if (!made) return;
+      if (!made) return ctx.skip('no job could be created (see job.create-status)', 'blocked');
       const ex = await ctx.send({ method: 'post', path: jobPath(cancel.path, made.job.id) });
       if (ex.response?.status === 200) {
         cancelled = ex.response.json as FineTuningJob;
@@ -254,8 +299,9 @@ export const cancelSemantics: Check = {
         if (again.response?.status !== 200 || JSON.stringify(again.response.json) !== JSON.stringify(cancelled)) {
           ctx.fail({ message: 'cancelling a cancelled job is not 200 with the job unchanged', declared: { status: 200, body: cancelled }, received: { status: again.response?.status, body: again.response?.json }, exchange: again });
         } else ctx.pass();
-        const { job } = await getJob(ctx, made.job.id);
-        if (job && job.status !== 'cancelled') ctx.fail({ message: `a cancelled job is retrieved as ${job.status}`, declared: 'cancelled', received: job.status });
+        const { job, ex: got } = await getJob(ctx, made.job.id);
+        if (job && job.status !== 'cancelled') ctx.fail({ message: `a cancelled job is retrieved as ${job.status}`, declared: 'cancelled', received: job.status, exchange: got });
+        else if (job) ctx.pass();
         break;
       }
       // A fast implementation may have finished the job already: then 400 is right; try once more.
@@ -265,12 +311,21 @@ export const cancelSemantics: Check = {
         return;
       }
     }
+    if (!cancelled) ctx.notJudged('job.cancel', 'every job the run created finished before it could be cancelled');
     const done = ctx.state.succeededJob;
-    if (!done) return ctx.skip(cancelled ? 'no job of the run succeeded in time, so cancelling a finished job was not tried' : 'jobs finished before they could be cancelled');
+    if (!done) return ctx.notJudged('job.cancel', 'no job succeeded (see job-succeeds-with-model-name), so cancelling a finished job was not tried');
+    const refused = situation('cancel-succeeded-job');
     const ex = await ctx.send({ method: 'post', path: jobPath(cancel.path, done.id) });
-    if (ex.response?.status !== 400) ctx.fail({ message: `cancelling a succeeded job was answered ${ex.response?.status ?? ex.error}`, declared: { status: 400 }, received: { status: ex.response?.status, body: ex.response?.json }, exchange: ex });
-    else ctx.pass();
-    const { job } = await getJob(ctx, done.id);
-    if (job && job.status !== 'succeeded') ctx.fail({ message: `a succeeded job became ${job.status} after a refused cancel`, declared: 'succeeded', received: job.status });
+    expectRejected(ctx, ex, { status: refused.expect.status, param: refused.expect.param, ...(refused.expect.code ? { code: refused.expect.code } : {}), ruleId: 'job.cancel' }, 'cancelling a succeeded job');
+    const { job, ex: got } = await getJob(ctx, done.id);
+    if (job && job.status !== 'succeeded') ctx.fail({ message: `a succeeded job became ${job.status} after a refused cancel`, declared: 'succeeded', received: job.status, exchange: got });
+    else if (job) ctx.pass();
   },
 };
+
+/** The labelled answer to a request in a situation the judge makes (fixtures/situations/). */
+function situation(name: string) {
+  const f = situationFixtures.find((x) => x.name === name);
+  if (!f) throw new Error(`contract suite: no situation fixture ${name}`);
+  return f;
+}
