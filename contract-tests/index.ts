@@ -63,6 +63,14 @@ function described(ex: Exchange): string {
   return `${res.status} ${res.headers['content-type'] ?? 'without a content type'}: ${JSON.stringify(body.length > 80 ? body.slice(0, 80) + '…' : body)}`;
 }
 
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A job list, or the error envelope: what GET /fine_tuning/jobs answers when the API is there. */
 function looksLikeTheApi(json: unknown): boolean {
   const o = json as { object?: unknown; data?: unknown; error?: { message?: unknown } } | null;
@@ -95,8 +103,10 @@ async function probe(client: HttpClient, options: ContractSuiteOptions): Promise
     if (status === 404) {
       throw new NotTheApi(`${url} answered 404 to GET ${list.path}: is --base-url the URL under which /fine_tuning/jobs lives (e.g. http://127.0.0.1:8080/v1, with the /v1)?`);
     }
-    if (ex.response && ex.response.json === undefined) throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, not JSON.`);
-    if (ex.response && !looksLikeTheApi(ex.response.json)) {
+    // JSON under another content type is still the API (the content type is judged later, as a finding).
+    const json = ex.response ? (ex.response.json ?? parsed(ex.response.body)) : undefined;
+    if (ex.response && json === undefined) throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, not JSON.`);
+    if (ex.response && !looksLikeTheApi(json)) {
       throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, neither a job list nor the error envelope.`);
     }
   }

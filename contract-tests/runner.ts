@@ -51,8 +51,8 @@ function newResult(c: Check): MutableCheck {
   return { id: c.id, title: c.title, ruleId: c.ruleId, status: 'passed', assertions: 0, requests: 0, durationMs: 0, failures: [], byKey: new Map() };
 }
 
-/** The rules a check plans to assert. */
-const plannedRules = (c: Check) => [c.ruleId, ...(c.alsoVerifies ?? [])];
+/** The rules a check plans to assert in a profile. */
+export const plannedRules = (c: Check, profile: Profile) => [c.ruleId, ...(typeof c.alsoVerifies === 'function' ? c.alsoVerifies(profile) : (c.alsoVerifies ?? []))];
 
 /** Why the run stopped, as the cause and reason of what it did not reach. */
 function stopOf(err: unknown): { cause: NotJudgedCause; reason: string } | undefined {
@@ -159,7 +159,7 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
   const skipCheck = (c: Check, r: MutableCheck, cause: NotJudgedCause, reason: string) => {
     r.status = 'skipped';
     r.skipReason = reason;
-    for (const id of plannedRules(c)) ledger.note(id, { cause, reason, checkId: c.id });
+    for (const id of plannedRules(c, o.profile)) ledger.note(id, { cause, reason, checkId: c.id });
   };
 
   let stopped = o.stopBefore;
@@ -189,7 +189,7 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
         }
         // Findings made before the stop still count; what the check did not reach is not judged.
         if (!r.failures.length) skipCheck(c, r, stop.cause, stop.reason);
-        else for (const id of plannedRules(c)) ledger.note(id, { cause: stop.cause, reason: stop.reason, checkId: c.id });
+        else for (const id of plannedRules(c, o.profile)) ledger.note(id, { cause: stop.cause, reason: stop.reason, checkId: c.id });
       } else {
         addFailure(r, { ruleId: c.ruleId, message: `The check could not complete: ${(err as Error).message}`, received: (err as Error).message });
       }
@@ -214,7 +214,7 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
   const checkResults: CheckResult[] = [...results.values()].map(({ byKey: _omit, ...rest }) => rest);
 
   const planned = new Map<string, string[]>();
-  for (const c of all) for (const id of plannedRules(c)) planned.set(id, [...(planned.get(id) ?? []), c.id]);
+  for (const c of all) for (const id of plannedRules(c, o.profile)) planned.set(id, [...(planned.get(id) ?? []), c.id]);
   const rules = ruleResults({ ledger, failures: checkResults.flatMap((c) => c.failures), planned });
   if (interruption) interruption.notJudgedAfter = rules.filter((x) => x.verdict === 'not-judged').map((x) => x.id);
   const { outcome, inconclusiveBecause } = outcomeOf(rules);

@@ -7,11 +7,12 @@ import { rules } from '../../spec/index.js';
 import { requestFixtures, sharedFileIds, type RequestFixture } from '../../fixtures/index.js';
 import { expectAccepted, expectRejected } from './expectations.js';
 import { fixtureRequest, namesSharedFile, type Substitutions } from './fixture-requests.js';
+import type { Profile } from '../report.js';
 import type { Check, CheckContext } from './types.js';
 
-/** The rules the fixtures of one kind are labelled with. */
-function labelledRules(valid: boolean): string[] {
-  return [...new Set(requestFixtures.filter((f) => f.valid === valid && f.expect.ruleId && rules.has(f.expect.ruleId)).map((f) => f.expect.ruleId!))];
+/** The rules the fixtures of one kind that a profile sends are labelled with. */
+function labelledRules(valid: boolean, profile: Profile): string[] {
+  return [...new Set(selectedFor(profile, valid).filter((f) => f.expect.ruleId && rules.has(f.expect.ruleId)).map((f) => f.expect.ruleId!))];
 }
 
 function substitutions(ctx: CheckContext): Substitutions {
@@ -28,10 +29,14 @@ function substitutions(ctx: CheckContext): Substitutions {
 }
 
 function selected(ctx: CheckContext, valid: boolean): RequestFixture[] {
+  return selectedFor(ctx.profile, valid);
+}
+
+function selectedFor(profile: Profile, valid: boolean): RequestFixture[] {
   return requestFixtures.filter(
     (f) =>
       f.valid === valid &&
-      (f.layer === 'schema' || ctx.profile === 'full') &&
+      (f.layer === 'schema' || profile === 'full') &&
       // The shared samples are the stub's; a real service's answer for them is its own business.
       (valid || f.layer === 'schema' || !namesSharedFile(f)),
   );
@@ -41,7 +46,7 @@ export const validFixturesAccepted: Check = {
   id: 'valid-fixtures-accepted',
   title: 'Every valid fixture is accepted with 200 and a valid answer',
   ruleId: 'job.create-status',
-  alsoVerifies: [...new Set(['create.suffix', 'create.base_model', 'create.style_model', 'create.training_files', 'auth.bearer', ...labelledRules(true)])],
+  alsoVerifies: (profile) => [...new Set(['create.suffix', 'create.base_model', 'create.style_model', 'create.training_files', 'auth.bearer', ...labelledRules(true, profile)])],
   profiles: ['core', 'full'],
   async run(ctx) {
     if (ctx.profile === 'full' && !ctx.state.fileIds.length) return ctx.skip('no training file could be uploaded (see upload-training-file)');
@@ -65,7 +70,7 @@ export const invalidFixturesRejected: Check = {
   id: 'invalid-fixtures-rejected',
   title: 'Every invalid fixture gets its labelled 4xx and param',
   ruleId: 'request.no-5xx-on-bad-input',
-  alsoVerifies: ['request.check-order', ...labelledRules(false)],
+  alsoVerifies: (profile) => ['request.check-order', ...labelledRules(false, profile)],
   profiles: ['core', 'full'],
   async run(ctx) {
     const subs = substitutions(ctx);

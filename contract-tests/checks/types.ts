@@ -70,8 +70,11 @@ export interface Check {
   title: string;
   /** The x-vaero-rule it verifies first of all (a test asserts every one exists in the spec). */
   ruleId: string;
-  /** Further rules it asserts (each assertion names its rule; these are the ones it plans to reach). */
-  alsoVerifies?: string[];
+  /**
+   * Further rules it asserts (each assertion names its rule; these are the ones it plans to
+   * reach), or a function of the profile when that differs (a stateless mock cannot show echo).
+   */
+  alsoVerifies?: string[] | ((profile: Profile) => string[]);
   /** The profiles it runs in: `core` checks need no state; `full` ones need a stateful implementation. */
   profiles: readonly Profile[];
   run(ctx: CheckContext): Promise<void>;

@@ -9,6 +9,7 @@ import { startStub } from '../../mock/stub/index.js';
 import { lifecycle, rules, type FileList } from '../../spec/index.js';
 import { sharedFileIds } from '../../fixtures/index.js';
 import { runContractSuite, type Report } from '../index.js';
+import { exitCodeOf } from '../cli.js';
 import { mutants } from './mutants/catalogue.js';
 import { json, startMutant, TEST_SPEED, withJson } from './mutants/front.js';
 
@@ -30,6 +31,11 @@ describe('the correct implementations pass', () => {
       expect(brokenSummary(r)).toBe('');
       expect(r.outcome).toBe('conform');
       expect(r.checks.filter((c) => c.status === 'skipped').map((c) => `${c.id}: ${c.skipReason}`)).toEqual([]);
+      // Every rule it claims is held by an assertion; none is left unjudged or skipped.
+      expect(r.rules.filter((x) => x.verdict !== 'held').map((x) => `${x.id}: ${x.verdict} ${x.notJudged.map((n) => n.reason).join('; ')}`)).toEqual([]);
+      for (const x of r.rules) expect(x.held, x.id).toBeGreaterThan(0);
+      // The coverage table is complete: every status a client can provoke through the API was provoked.
+      expect(r.coverage.filter((c) => c.required && !c.answers).map((c) => `${c.operationId} ${c.status}`)).toEqual([]);
       // Semantics were really exercised, not vacuously passed.
       for (const id of ['job-succeeds-with-model-name', 'cancel-semantics', 'organizations-are-isolated', 'pagination-neither-skips-nor-repeats']) {
         expect(r.checks.find((c) => c.id === id)?.assertions, id).toBeGreaterThan(0);
@@ -113,18 +119,26 @@ describe('every mutant is reported failing, naming the rule it breaks', () => {
     expect(mutants.length).toBeGreaterThanOrEqual(10);
     for (const m of mutants) expect(rules.has(m.breaks), `${m.name} breaks ${m.breaks}`).toBe(true);
     expect(new Set(mutants.map((m) => m.name)).size).toBe(mutants.length);
+    // Only faults that keep jobs from succeeding may end inconclusive; every other one is a broken rule.
+    expect(mutants.filter((m) => m.exit === 3).map((m) => m.name).sort()).toEqual(['every-job-fails', 'lifecycle-never-progresses']);
   });
 
   for (const m of mutants) {
     it(`${m.name}: ${m.fault}`, async () => {
       const target = await startMutant(m);
       try {
-        const r = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000 });
-        const named = r.summary.brokenRules.includes(m.breaks);
-        (named ? killed : survived).push(m.name);
-        expect(r.outcome).toBe('nonconform');
+        const exit = m.exit ?? 1;
+        const r = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: exit === 3 ? 2_000 : 10_000 });
+        const named = exit === 1 ? r.summary.brokenRules.includes(m.breaks) : r.summary.notJudgedRules.includes(m.breaks);
+        (named && exitCodeOf(r.outcome) === exit ? killed : survived).push(m.name);
+        expect(exitCodeOf(r.outcome), `${brokenSummary(r)}\n${r.inconclusiveBecause.join('\n')}`).toBe(exit);
+        if (exit === 3) {
+          expect(r.summary.notJudgedRules).toContain(m.breaks);
+          expect(r.rules.find((x) => x.id === m.breaks)?.verdict).toBe('not-judged');
+          return;
+        }
         expect(r.summary.brokenRules).toContain(m.breaks);
-        // The failure that names the rule shows the request that exposed it.
+        // The failure that names the rule shows the request that exposed it, and a script that reproduces it.
         const failure = r.checks.flatMap((c) => c.failures).find((f) => f.ruleId === m.breaks);
         expect(failure?.exchange?.curl ?? failure?.message).toBeTruthy();
       } finally {

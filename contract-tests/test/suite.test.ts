@@ -4,6 +4,7 @@
  * keeps to its budget, jobs that do not finish in time reported skipped, warn-severity
  * rules reported as warnings, and seeded runs that replay.
  */
+import { plannedRules } from '../runner.js';
 import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ describe('the catalogue of checks', () => {
     for (const c of allChecks) {
       expect(c.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(rules.has(c.ruleId), `${c.id} -> ${c.ruleId}`).toBe(true);
-      for (const r of c.alsoVerifies ?? []) expect(rules.has(r), `${c.id} -> ${r}`).toBe(true);
+      for (const profile of ['core', 'full'] as const) for (const r of plannedRules(c, profile)) expect(rules.has(r), `${c.id} -> ${r}`).toBe(true);
       expect(c.profiles.length).toBeGreaterThan(0);
     }
   });

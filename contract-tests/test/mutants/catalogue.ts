@@ -35,6 +35,14 @@ function wrap<K extends keyof StubService>(name: K, replace: (original: StubServ
   };
 }
 
+/** The last path segment (a job or file id). */
+const idIn = (path: string) => path.split('/')[3] ?? '';
+const retrievePath = /^\/fine_tuning\/jobs\/[^/]+$/;
+const eventsPath = /^\/fine_tuning\/jobs\/[^/]+\/events$/;
+
+/** Each job as retrieve first showed it (the frozen-retrieve mutant answers with these). */
+const firstSeen = new Map<string, Buffer>();
+
 export const mutants: Mutant[] = [
   {
     name: 'accepts-17-character-suffix',
@@ -322,6 +330,87 @@ export const mutants: Mutant[] = [
       }
       const verdict = validateBody(operation('createFineTuningJob'), body);
       return verdict.ok ? r : jsonAnswer(400, errorBody(verdict.violation));
+    },
+  },
+  // ---- the naive 201 server's faults, one at a time, and faults that hide behaviour ----
+  {
+    name: 'one-organization-for-every-token',
+    fault: 'Every token is the same organization: jobs and files are shared across keys.',
+    breaks: 'tenancy.isolation',
+    request: (r) => (/^bearer\s+\S+/i.test(r.headers.authorization ?? '') ? { ...r, headers: { ...r.headers, authorization: 'Bearer the-only-organization' } } : r),
+  },
+  {
+    name: 'jobs-emit-no-events',
+    fault: 'A job has no events: its event list is always empty.',
+    breaks: 'event.shape',
+    response: (r, res) => (r.method === 'GET' && eventsPath.test(r.path) && res.status === 200 ? withJson(res, { object: 'list', data: [], has_more: false }) : res),
+  },
+  {
+    name: 'lifecycle-never-progresses',
+    fault: 'Jobs never leave their first status (the stub at --speed 0).',
+    breaks: 'job.fine_tuned_model.suffix',
+    exit: 3,
+    speed: 0,
+  },
+  {
+    name: 'every-job-fails',
+    fault: 'Every job fails at the end of training.',
+    breaks: 'job.fine_tuned_model.suffix',
+    exit: 3,
+    request: (r) => (isCreate(r) ? { ...r, headers: { ...r.headers, 'vaero-mock-fail': 'training_failed' } } : r),
+  },
+  {
+    name: 'retrieve-frozen-while-list-advances',
+    fault: 'Retrieve keeps answering a job as it was first retrieved, while the list shows its progress.',
+    breaks: 'job.retrieve.stable',
+    response: (r, res) => {
+      if (r.method !== 'GET' || !retrievePath.test(r.path) || res.status !== 200) return res;
+      const id = idIn(r.path);
+      if (!firstSeen.has(id)) firstSeen.set(id, res.body);
+      return { ...res, body: firstSeen.get(id)! };
+    },
+  },
+  {
+    name: 'job-list-oldest-first',
+    fault: 'The job list is served oldest first (the cursor still works).',
+    breaks: 'list.order-and-cursor',
+    wrapService: wrap('listJobs', (original) => (org, page) => {
+      const all: FineTuningJob[] = [];
+      for (let after: string | undefined; ; ) {
+        const p = original(org, { limit: 100, ...(after ? { after } : {}) });
+        if (!p.ok) return p;
+        all.push(...p.value.data);
+        if (!p.value.has_more) break;
+        after = p.value.data[p.value.data.length - 1]!.id;
+      }
+      all.reverse();
+      const start = page.after ? all.findIndex((j) => j.id === page.after) + 1 : 0;
+      const data = all.slice(start, start + page.limit);
+      return { ok: true, value: { object: 'list', data, has_more: start + page.limit < all.length } };
+    }),
+  },
+  {
+    name: 'shared-sample-deletable',
+    fault: 'Deleting a shared sample file answers 200 deleted (and the sample stays).',
+    breaks: 'files.delete',
+    request: (r) => (r.method === 'DELETE' && /^\/files\/file-abc12[34]$/.test(r.path) ? jsonAnswer(200, { id: idIn(r.path) || r.path.split('/')[2], object: 'file', deleted: true }) : r),
+  },
+  {
+    name: 'malformed-json-without-its-code',
+    fault: 'Malformed JSON is answered 400 with code null instead of invalid_json.',
+    breaks: 'request.malformed-json',
+    response: (_r, res) => {
+      const body = json(res) as { error?: { code?: unknown } } | undefined;
+      return res.status === 400 && body?.error?.code === 'invalid_json' ? withJson(res, { error: { ...body.error, code: null } }) : res;
+    },
+  },
+  {
+    name: 'not-cancellable-without-its-code',
+    fault: 'Cancelling a succeeded job is answered 400 with code null instead of job_not_cancellable.',
+    breaks: 'job.cancel',
+    response: (_r, res) => {
+      const body = json(res) as { error?: { code?: unknown } } | undefined;
+      return res.status === 400 && body?.error?.code === 'job_not_cancellable' ? withJson(res, { error: { ...body.error, code: null } }) : res;
     },
   },
 ];

@@ -28,8 +28,16 @@ export interface Mutant {
   name: string;
   /** What is broken, in one sentence. */
   fault: string;
-  /** The x-vaero-rule the suite must name as broken. */
+  /** The x-vaero-rule the suite must name: broken (exit 1), or not judged when `exit` is 3. */
   breaks: string;
+  /**
+   * The exit code `vaero test` must end with: 1 (a rule broke: the default) or 3 (inconclusive:
+   * a fault that keeps rules from being judged, e.g. jobs that never finish, is no proof of a
+   * broken rule).
+   */
+  exit?: 1 | 3;
+  /** The stub's lifecycle pace (default TEST_SPEED; 0 freezes every job). */
+  speed?: number;
   wrapService?: (s: StubService) => StubService;
   /** Rewrite the request, or answer it in the stub's place. */
   request?: (r: FrontRequest) => FrontRequest | FrontResponse;
@@ -73,7 +81,7 @@ export function isResponse(x: FrontRequest | FrontResponse): x is FrontResponse 
 
 /** Start the real stub, with the mutant's fault, on 127.0.0.1:0. */
 export async function startMutant(m: Mutant): Promise<RunningTarget> {
-  const service = createService({ speed: TEST_SPEED });
+  const service = createService({ speed: m.speed ?? TEST_SPEED });
   const stub = await startStub({ port: 0, host: '127.0.0.1', log: false, service: m.wrapService ? m.wrapService(service) : service });
   if (!m.request && !m.response) return stub;
   const origin = new URL(stub.baseUrl).origin;
