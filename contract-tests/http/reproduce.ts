@@ -64,13 +64,15 @@ export class Provenance {
         else lines.push(`# ${f.filename}: a file of ${f.bytes} bytes (too long to write here)`);
       }
     };
+    // Quiet curls: no progress meter, errors still shown; each answer's body on its own line.
+    const curl = (ex: Exchange) => substitute(toCurl(ex.request)).replace(/^curl /, 'curl --silent --show-error ');
     for (const [id, ex] of setup) {
       writeFiles(ex.request);
-      lines.push(`# #${ex.seq} made ${id}; this run makes its own:`, `${vars.get(id)}=$(${substitute(toCurl(ex.request)).replace(/^curl /, 'curl --silent --show-error ')} | vaero_id)`);
+      lines.push(`# #${ex.seq} made ${id}; this run makes its own:`, `${vars.get(id)}=$(${curl(ex)} | vaero_id)`);
     }
     for (const ex of exchanges) {
       writeFiles(ex.request);
-      lines.push(`# #${ex.seq}${ex === exchanges[exchanges.length - 1] ? ' (the failing request)' : ''}: answered ${ex.response?.status ?? `nothing (${ex.error})`}`, substitute(toCurl(ex.request)));
+      lines.push(`# #${ex.seq}${ex === exchanges[exchanges.length - 1] ? ' (the failing request)' : ''}: answered ${ex.response?.status ?? `nothing (${ex.error})`}`, curl(ex), 'echo');
     }
     return lines.join('\n') + '\n';
   }
