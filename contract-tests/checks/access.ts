@@ -78,9 +78,9 @@ export const organizationsAreIsolated: Check = {
   ruleId: 'tenancy.isolation',
   profiles: ['full'],
   async run(ctx) {
-    if (!ctx.hasTokenB) return ctx.skip('no second token (--token-b or VAERO_TOKEN_B): isolation needs two organizations');
+    if (!ctx.hasTokenB) return ctx.skip('no second token (--token-b or VAERO_TOKEN_B): isolation needs two organizations', 'configuration');
     const fileId = ctx.state.fileIds[0];
-    if (!fileId) return ctx.skip('no training file could be uploaded (see upload-training-file)');
+    if (!fileId) return ctx.skip('no training file could be uploaded (see upload-training-file)', 'blocked');
     const made = await createJob(ctx, { training_files: [fileId] }, "creating organization A's job");
     if (!made) return;
     const job = made.job;

@@ -59,7 +59,7 @@ export const fileContentRoundTrip: Check = {
   profiles: ['full'],
   async run(ctx) {
     const id = ctx.state.fileIds[0];
-    if (!id) return ctx.skip('no training file could be uploaded (see upload-training-file)');
+    if (!id) return ctx.skip('no training file could be uploaded (see upload-training-file)', 'blocked');
     const got = await ctx.send({ method: 'get', path: path(operation('retrieveFile').path, id) });
     if (expectAccepted(ctx, 'retrieveFile', got, 'retrieving an uploaded file', 'path.not-found')) {
       const f = got.response!.json as VaeroFile;
@@ -87,7 +87,7 @@ export const deletedFileIsGone: Check = {
   profiles: ['full'],
   async run(ctx) {
     const f = await uploadOwnFile(ctx, 'vaero-contract-delete-me.txt');
-    if (!f) return ctx.skip('the file to delete could not be uploaded');
+    if (!f) return ctx.skip('the file to delete could not be uploaded', 'blocked');
     const del = await ctx.send({ method: 'delete', path: path(operation('deleteFile').path, f.id) });
     if (!expectAccepted(ctx, 'deleteFile', del, 'deleting an uploaded file', 'files.delete')) return;
     ctx.state.createdFiles.delete(f.id);

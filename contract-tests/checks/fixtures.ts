@@ -49,7 +49,7 @@ export const validFixturesAccepted: Check = {
   alsoVerifies: (profile) => [...new Set(['create.suffix', 'create.base_model', 'create.style_model', 'create.training_files', 'auth.bearer', ...labelledRules(true, profile)])],
   profiles: ['core', 'full'],
   async run(ctx) {
-    if (ctx.profile === 'full' && !ctx.state.fileIds.length) return ctx.skip('no training file could be uploaded (see upload-training-file)');
+    if (ctx.profile === 'full' && !ctx.state.fileIds.length) return ctx.skip('no training file could be uploaded (see upload-training-file)', 'blocked');
     const subs = substitutions(ctx);
     for (const f of selected(ctx, true)) {
       const ex = await ctx.send(fixtureRequest(f, subs));

@@ -89,7 +89,7 @@ export const generatedValidBodies: Check = {
   alsoVerifies: (profile) => ['create.suffix', ...(profile === 'full' ? ['job.echo', 'job.defaults', 'job.base_model.echo'] : [])],
   profiles: ['core', 'full'],
   async run(ctx) {
-    if (!ids(ctx).length) ctx.skip('no training file to name (see upload-training-file)');
+    if (!ids(ctx).length) ctx.skip('no training file to name (see upload-training-file)', 'blocked');
     await runProperty(ctx, 'valid-body', validBody(create, ids(ctx)), async (body, record) => {
       const r = recorder(ctx, record);
       const ex = await ctx.send({ method: 'post', path: create.path, json: body });

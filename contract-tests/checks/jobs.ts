@@ -34,7 +34,7 @@ const SUFFIX = 'contract-suite';
 export const jobPath = (template: string, id: string) => template.replace(/\{[^}]+\}/, encodeURIComponent(id));
 
 function needFiles(ctx: CheckContext): string[] {
-  if (!ctx.state.fileIds.length) return ctx.skip('no training file could be uploaded (see upload-training-file)');
+  if (!ctx.state.fileIds.length) return ctx.skip('no training file could be uploaded (see upload-training-file)', 'blocked');
   return ctx.state.fileIds;
 }
 

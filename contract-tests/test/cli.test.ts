@@ -70,10 +70,15 @@ describe('vaero test against the stub', () => {
       expect(report.checks.length).toBeGreaterThan(10);
       expect(report.rules.every((r) => ['reference', 'inferred'].includes(r.source) && r.location.startsWith('#/'))).toBe(true);
 
-      const junit = convert(readFileSync(files.junit, 'utf8'), { format: 'object' }) as { testsuites: { testsuite: { '@tests': string; '@failures': string; testcase: unknown[] } } };
-      expect(Number(junit.testsuites.testsuite['@tests'])).toBe(report.checks.length);
-      expect(junit.testsuites.testsuite['@failures']).toBe('0');
-      expect(junit.testsuites.testsuite.testcase).toHaveLength(report.checks.length);
+      // Two suites: one testcase per check, and one per rule with its verdict.
+      const junit = convert(readFileSync(files.junit, 'utf8'), { format: 'object' }) as { testsuites: { testsuite: { '@tests': string; '@failures': string; '@skipped': string; testcase: unknown[] }[] } };
+      const [checksSuite, rulesSuite] = junit.testsuites.testsuite;
+      expect(Number(checksSuite!['@tests'])).toBe(report.checks.length);
+      expect(checksSuite!['@failures']).toBe('0');
+      expect(checksSuite!.testcase).toHaveLength(report.checks.length);
+      expect(rulesSuite!.testcase).toHaveLength(report.rules.length);
+      expect(rulesSuite!['@failures']).toBe('0');
+      expect(rulesSuite!['@skipped']).toBe('0');
 
       noTokens(run.stdout, run.stderr, readFileSync(files.junit, 'utf8'), readFileSync(files.json, 'utf8'), readFileSync(files.html, 'utf8'));
     } finally {
@@ -142,7 +147,7 @@ describe('vaero test against a mutant', () => {
       const run = await vaero(['--base-url', target.baseUrl, '--token', TOKEN, '--seed', '3', '--no-progress', '--junit', files.junit, '--json', files.json]);
       expect(run.code).toBe(1);
       expect(run.stdout).toContain('DOES NOT CONFORM');
-      expect(run.stdout).toMatch(/FAIL create\.suffix \(reference, error;/);
+      expect(run.stdout).toMatch(/BROKEN create\.suffix \(reference, error;/);
       expect(run.stdout).toContain('Authorization: Bearer $VAERO_TOKEN');
       expect(run.stderr).toBe('');
 
