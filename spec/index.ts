@@ -21,17 +21,20 @@ import type { components, operations as generatedOperations } from './types.gen.
 // API object types, generated from the spec (spec/types.gen.ts, `npm run gen:types`).
 // ---------------------------------------------------------------------------
 type Schemas = components['schemas'];
+type RequestBodies = components['requestBodies'];
 export type FineTuningJob = Schemas['FineTuningJob'];
 export type FineTuningJobStatus = FineTuningJob['status'];
 export type FineTuningJobError = Schemas['FineTuningJobError'];
 export type FineTuningJobList = Schemas['FineTuningJobList'];
 export type FineTuningJobEvent = Schemas['FineTuningJobEvent'];
 export type FineTuningJobEventList = Schemas['FineTuningJobEventList'];
-export type CreateFineTuningJobRequest = Schemas['CreateFineTuningJobRequest'];
-export type VaeroFile = Schemas['File'];
-export type FileList = Schemas['FileList'];
+/** A create's body (a request body, so its defaulted fields stay optional in the generated type). */
+export type CreateFineTuningJobRequest = RequestBodies['CreateFineTuningJobRequest']['content']['application/json'];
+export type UploadFileRequest = RequestBodies['UploadFileRequest']['content']['multipart/form-data'];
+export type VaeroFile = Schemas['FileObject'];
+export type FileObjectList = Schemas['FileObjectList'];
 export type DeletedFile = Schemas['DeletedFile'];
-export type ErrorBody = Schemas['Error'];
+export type ErrorBody = Schemas['ErrorResponse'];
 export type ErrorType = ErrorBody['error']['type'];
 export type OperationId = keyof generatedOperations;
 export type StyleModel = NonNullable<CreateFineTuningJobRequest['style_model']>;
@@ -581,7 +584,7 @@ export function validateResponse(
 // ---------------------------------------------------------------------------
 // Figures the implementations share
 // ---------------------------------------------------------------------------
-const createSchema = document.components!.schemas!.CreateFineTuningJobRequest as SchemaObject;
+const createSchema = operation('createFineTuningJob').requestSchema!;
 const prop = (name: string) => createSchema.properties![name] as SchemaObject;
 
 /** Defaults of the create body, read from the spec. */
@@ -617,7 +620,7 @@ function literalPrefix(schemaName: string, property: string): string {
 /** The prefixes of the ids and names the implementations mint (rules job.id, job.organization_id, job.fine_tuned_model...). */
 export const idPrefixes = {
   job: literalPrefix('FineTuningJob', 'id'),
-  file: literalPrefix('File', 'id'),
+  file: literalPrefix('FileObject', 'id'),
   event: literalPrefix('FineTuningJobEvent', 'id'),
   organization: literalPrefix('FineTuningJob', 'organization_id'),
   fineTunedModel: literalPrefix('FineTuningJob', 'fine_tuned_model'),

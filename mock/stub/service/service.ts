@@ -10,7 +10,7 @@ import {
   type BaseModel,
   type CreateFineTuningJobRequest,
   type DeletedFile,
-  type FileList,
+  type FileObjectList,
   type FineTuningJob,
   type FineTuningJobError,
   type FineTuningJobEvent,
@@ -68,7 +68,7 @@ export interface StubService {
   cancelJob(org: string, jobId: string): Result<FineTuningJob>;
   listEvents(org: string, jobId: string, page: PageInput): Result<FineTuningJobEventList>;
   uploadFile(org: string, upload: UploadInput): Result<VaeroFile>;
-  listFiles(org: string, page: PageInput): Result<FileList>;
+  listFiles(org: string, page: PageInput): Result<FileObjectList>;
   retrieveFile(org: string, fileId: string): Result<VaeroFile>;
   /** The file's text, exactly as uploaded. */
   fileContent(org: string, fileId: string): Result<string>;
