@@ -2,7 +2,8 @@
  * The catalogue of deliberately broken implementations: each is the real stub with ONE
  * fault, and names the rule the contract suite must report broken.
  */
-import { baseModels, createDefaults, errorBody, operation, validateBody, violation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
+import { baseModels, createDefaults, operation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
+import { admitBody, errorBody, violation } from '../../../mock/http/answer-policy.js';
 import type { StubService } from '../../../mock/stub/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
 
@@ -320,7 +321,7 @@ export const mutants: Mutant[] = [
       } catch {
         return jsonAnswer(400, errorBody(violation(400, 'request.malformed-json', 'invalid_json', 'The request body is not valid JSON')));
       }
-      const verdict = validateBody(operation('createFineTuningJob'), body);
+      const verdict = admitBody(operation('createFineTuningJob'), body);
       return verdict.ok ? r : jsonAnswer(400, errorBody(verdict.violation));
     },
   },

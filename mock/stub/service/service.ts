@@ -5,8 +5,8 @@
  * the contract prescribes). It is a plain object of functions so a test can wrap one.
  */
 import { TextDecoder } from 'node:util';
+import { violation } from '../../http/answer-policy.js';
 import {
-  violation,
   type BaseModel,
   type CreateFineTuningJobRequest,
   type DeletedFile,
