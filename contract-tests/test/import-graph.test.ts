@@ -40,7 +40,7 @@ function importsOf(file: string): string[] {
 /** Every module reachable from the suite's own modules, with the chain that reaches it. */
 function reachable(): Map<string, string[]> {
   const seen = new Map<string, string[]>();
-  const queue = sourcesUnder(join(root, 'contract-tests')).map((f) => [f, [rel(f)]] as const);
+  const queue: [string, string[]][] = sourcesUnder(join(root, 'contract-tests')).map((f) => [f, [rel(f)]]);
   for (const [f, chain] of queue) seen.set(f, chain);
   for (let i = 0; i < queue.length; i++) {
     const [file, chain] = queue[i]!;
