@@ -438,11 +438,14 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; errors: ErrorObje
 
 /**
  * Validate a JSON request body. The value returned has the spec's defaults applied;
- * the caller's object is never changed.
+ * the caller's object is never changed, unless `inPlace` says it is the caller's to give
+ * (a body just parsed): then the defaults go into it and nothing is copied. A server must
+ * not copy a body it parsed: structuredClone recurses, and a body of a few thousand
+ * nested arrays (well under the size limit) would overflow the stack (a 500).
  */
-export function validateBody(op: Operation, body: unknown): Checked<unknown> {
+export function validateBody(op: Operation, body: unknown, options: { inPlace?: boolean } = {}): Checked<unknown> {
   if (!op.validateBody) return { ok: true, value: body };
-  const value: unknown = structuredClone(body);
+  const value: unknown = options.inPlace ? body : structuredClone(body);
   if (op.validateBody(value)) return { ok: true, value };
   return { ok: false, errors: [...(op.validateBody.errors ?? [])] };
 }

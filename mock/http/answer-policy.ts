@@ -120,8 +120,8 @@ export function firstViolation(errors: readonly ErrorObject[], schema: SchemaObj
 export type Admitted<T> = { ok: true; value: T } | { ok: false; violation: Violation };
 
 /** The JSON body checked against the spec: its defaults applied, or the first violation. */
-export function admitBody(op: Operation, body: unknown): Admitted<unknown> {
-  const r = validateBody(op, body);
+export function admitBody(op: Operation, body: unknown, options: { inPlace?: boolean } = {}): Admitted<unknown> {
+  const r = validateBody(op, body, options);
   return r.ok ? r : { ok: false, violation: firstViolation(r.errors, op.requestSchema)! };
 }
 

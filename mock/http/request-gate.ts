@@ -196,7 +196,8 @@ export async function checkBody(req: IncomingMessage, head: RequestHead, options
     if (!checked.ok) return { ok: false, operation: op, violation: checked.violation };
     admitted.form = checked.value;
   } else if (op.validateBody) {
-    const checked = admitBody(op, admitted.body);
+    // Parsed here, held by no one else: defaulted in place (a copy of a deeply nested body would overflow the stack).
+    const checked = admitBody(op, admitted.body, { inPlace: true });
     if (!checked.ok) return { ok: false, operation: op, violation: checked.violation };
     admitted.body = checked.value;
   }
