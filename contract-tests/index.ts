@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { operation, specPath } from '../spec/index.js';
 import { sharedFileIds } from '../fixtures/index.js';
-import { checks } from './checks/index.js';
+import { checks, type Check } from './checks/index.js';
 import { HttpClient, NotTheApi, Unreachable, type FetchLike } from './http/client.js';
 import type { Profile, Report } from './report.js';
 import { runChecks, type Progress } from './runner.js';
@@ -34,6 +34,8 @@ export interface ContractSuiteOptions {
   fetch?: FetchLike;
   /** Per-request timeout (default 30000 ms). */
   requestTimeoutMs?: number;
+  /** The checks to run (default: every check; tests run a part, e.g. without the fixture checks). */
+  checks?: readonly Check[];
 }
 
 import { DEFAULTS } from './defaults.js';
@@ -86,7 +88,7 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
   await probe(client, options);
 
   return runChecks(
-    checks,
+    options.checks ?? checks,
     client,
     {
       profile,

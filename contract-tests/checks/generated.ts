@@ -149,9 +149,25 @@ function unauthenticated(): ExpectedRejection {
   return { status: f.expect.status, param: f.expect.param, ruleId: 'request.check-order' };
 }
 
+/**
+ * Create bodies the fixtures label as breaking one declared field (400 naming it), with
+ * that field's place in the schema's order of properties.
+ */
+function labelledFieldFaults(): { name: string; body: Record<string, unknown>; param: string; rank: number }[] {
+  const declared = Object.keys(create.requestSchema?.properties ?? {});
+  return requestFixtures.flatMap((f) => {
+    const param = f.expect.param;
+    const body = f.body;
+    if (f.operationId !== create.operationId || f.valid || f.layer !== 'schema' || f.headers || f.rawBody !== undefined || f.contentType) return [];
+    if (f.expect.status !== SCHEMA_STATUS || typeof param !== 'string' || !declared.includes(param)) return [];
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
+    return [{ name: f.name, body: body as Record<string, unknown>, param, rank: declared.indexOf(param) }];
+  });
+}
+
 export const generatedCheckOrder: Check = {
   id: 'generated-check-order',
-  title: 'A request that breaks two rules gets the answer of the first in the spec\'s order (auth, content type, syntax, schema)',
+  title: 'A request that breaks two rules gets the answer of the first in the spec\'s order (auth, content type, syntax, schema: declared fields in order, then unknown ones)',
   ruleId: 'request.check-order',
   profiles: ['core', 'full'],
   async run(ctx) {
@@ -173,6 +189,37 @@ export const generatedCheckOrder: Check = {
     await runProperty(ctx, 'content type before a bad body', fc.tuple(schemaBroken, undeclaredMediaType(create)), async ([body, type], record) => {
       const ex = await ctx.send({ method: 'post', path: create.path, raw: JSON.stringify(body), headers: { 'content-type': type } });
       expectRejected(recorder(ctx, record), ex, wrongType, `a schema-breaking body sent as ${type}`);
+    });
+
+    // Inside the body: a fixture's labelled fault on a declared field keeps its answer when
+    // a generated fault is added that the spec ranks later (an unknown field, or a field
+    // the schema lists after it). The expected answer is the fixture's label.
+    const faults = labelledFieldFaults();
+    if (!faults.length) throw new Error('contract suite: no fixture labels a fault on a declared create field');
+    const props = create.requestSchema?.properties ?? {};
+    const declared = Object.keys(props);
+    const unknownName = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'.split('')), minLength: 1, maxLength: 10 }).filter((k) => !(k in props));
+    await runProperty(ctx, 'declared field before unknown fields', fc.tuple(fc.constantFrom(...faults), unknownName, fc.oneof(fc.integer(), fc.string({ maxLength: 6 }), fc.boolean())), async ([f, k, v], record) => {
+      const body = { ...f.body, [k]: v };
+      const ex = await ctx.send({ method: 'post', path: create.path, json: body });
+      expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: f.param, ruleId: 'request.check-order' }, `fixture ${f.name} (${f.param}) plus an unknown field ${k}`);
+    });
+    const later = fc
+      .constantFrom(...faults.filter((f) => f.rank < declared.length - 1))
+      .chain((f) =>
+        fc
+          .constantFrom(...mutations(create).filter((m) => declared.indexOf(m.name.split(':')[1] ?? '') > f.rank))
+          .chain((m) => m.mutate(f.body))
+          .filter(({ body }) => {
+            // The added fault is really there, and the labelled one was not undone.
+            const r = validateBody(create, body);
+            return !r.ok && r.errors.some((e) => e.instancePath.startsWith('/' + f.param) || e.params.missingProperty === f.param);
+          })
+          .map((x) => ({ f, body: x.body, added: x.broke.param })),
+      );
+    await runProperty(ctx, 'declared fields in the schema\'s order', later, async ({ f, body, added }, record) => {
+      const ex = await ctx.send({ method: 'post', path: create.path, json: body });
+      expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: f.param, ruleId: 'request.check-order' }, `fixture ${f.name} (${f.param}) plus a fault on ${added}, which the schema lists later`);
     });
   },
 };

@@ -6,6 +6,7 @@ import { baseModels, createDefaults, operation, type FineTuningJob, type FineTun
 import { admitBody, errorBody, violation } from '../../../mock/http/answer-policy.js';
 import type { StubService } from '../../../mock/stub/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
+import { gateMutants } from './gate.js';
 
 const createPath = operation('createFineTuningJob').path;
 const isCreate = (r: FrontRequest) => r.method === 'POST' && r.path === createPath;
@@ -325,4 +326,6 @@ export const mutants: Mutant[] = [
       return verdict.ok ? r : jsonAnswer(400, errorBody(verdict.violation));
     },
   },
+  // Faults inside the request gate the servers share (its answer policy): mutants/gate.ts.
+  ...gateMutants,
 ];
