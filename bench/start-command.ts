@@ -20,7 +20,8 @@ export interface StartCommand {
 export function npmStartCommand(extra: readonly string[] = []): StartCommand {
   const pkg = JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as { scripts?: Record<string, string> };
   const script = pkg.scripts?.start ?? '';
-  const [bin, ...rest] = script.trim().split(/\s+/);
+  // A leading `exec` only makes npm's shell replace itself with node (so npm's signals reach it).
+  const [bin, ...rest] = script.trim().replace(/^exec\s+/, '').split(/\s+/);
   // A plain `node [flags] entry args` keeps the bench honest; anything else must be taught here.
   if (bin !== 'node' || rest.some((t) => /["'$&|;<>]/.test(t))) {
     throw new Error(`bench: package.json's start script is not a plain "node [flags] file args" command: ${script}`);

@@ -7,6 +7,9 @@ import { Command } from 'commander';
 import { registerMockCommand } from '../mock/prism/cli.js';
 import { registerStubCommand } from '../mock/stub/cli.js';
 import { registerTestCommand } from '../contract-tests/cli.js';
+import { stopWithParent } from './stop-with-parent.js';
+
+stopWithParent();
 
 const program = new Command('vaero')
   .description('Mock server, stateful stub and contract tests for the Vaero fine-tuning jobs API (unofficial)')

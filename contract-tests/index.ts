@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { operation, specPath, type FineTuningJob } from '../spec/index.js';
 import { sharedFileIds } from '../fixtures/index.js';
-import { checks } from './checks/index.js';
+import { checks, type Check } from './checks/index.js';
 import { HttpClient, NotTheApi, Unreachable, WaitExhausted, type FetchLike } from './http/client.js';
 import type { Exchange } from './http/exchange.js';
 import type { Profile, Report } from './report.js';
@@ -43,6 +43,8 @@ export interface ContractSuiteOptions {
   generatedTokens?: boolean;
   /** Injectable clock for waits (tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** The checks to run (default: every check; tests run a part, e.g. without the fixture checks). */
+  checks?: readonly Check[];
 }
 
 import { DEFAULTS } from './defaults.js';
@@ -144,7 +146,7 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
   const job = options.jobId && !stop ? await givenJob(client, options.jobId) : undefined;
 
   return runChecks(
-    checks,
+    options.checks ?? checks,
     client,
     {
       profile,

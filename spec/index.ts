@@ -2,10 +2,14 @@
  * The one module that reads spec/openapi.yaml.
  *
  * It parses the document once, compiles an ajv (JSON Schema 2020-12) validator for
- * every request body, query string and response, and turns ajv's errors into the
- * contract's own terms: the error status, the `param` at fault and the `x-vaero-rule`
- * broken. The stub, the Prism front, the contract suite and the tests all import it;
- * nothing else parses the spec, so a rule cannot be written twice.
+ * every request body, query string and response (their errors returned as data), and
+ * exposes the contract's data: operations, rules with their provenance, lifecycle,
+ * defaults and limits. The stub, the Prism front, the contract suite and the tests all
+ * import it; nothing else parses the spec, so a rule cannot be written twice.
+ *
+ * What it does not hold: how a server answers a bad request (order of checks, which one
+ * error, its status, `param` and code, the envelope). That is the servers' answer policy,
+ * in mock/http/answer-policy.ts; the contract suite judges it and never imports it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -21,17 +25,20 @@ import type { components, operations as generatedOperations } from './types.gen.
 // API object types, generated from the spec (spec/types.gen.ts, `npm run gen:types`).
 // ---------------------------------------------------------------------------
 type Schemas = components['schemas'];
+type RequestBodies = components['requestBodies'];
 export type FineTuningJob = Schemas['FineTuningJob'];
 export type FineTuningJobStatus = FineTuningJob['status'];
 export type FineTuningJobError = Schemas['FineTuningJobError'];
 export type FineTuningJobList = Schemas['FineTuningJobList'];
 export type FineTuningJobEvent = Schemas['FineTuningJobEvent'];
 export type FineTuningJobEventList = Schemas['FineTuningJobEventList'];
-export type CreateFineTuningJobRequest = Schemas['CreateFineTuningJobRequest'];
-export type VaeroFile = Schemas['File'];
-export type FileList = Schemas['FileList'];
+/** A create's body (a request body, so its defaulted fields stay optional in the generated type). */
+export type CreateFineTuningJobRequest = RequestBodies['CreateFineTuningJobRequest']['content']['application/json'];
+export type UploadFileRequest = RequestBodies['UploadFileRequest']['content']['multipart/form-data'];
+export type VaeroFile = Schemas['FileObject'];
+export type FileObjectList = Schemas['FileObjectList'];
 export type DeletedFile = Schemas['DeletedFile'];
-export type ErrorBody = Schemas['Error'];
+export type ErrorBody = Schemas['ErrorResponse'];
 export type ErrorType = ErrorBody['error']['type'];
 export type OperationId = keyof generatedOperations;
 export type StyleModel = NonNullable<CreateFineTuningJobRequest['style_model']>;
@@ -113,7 +120,7 @@ function parseSpec(text: string): OpenAPIV3_1.Document {
 }
 export const document: OpenAPIV3_1.Document = cache?.document ?? parseSpec(specText);
 
-type SchemaObject = OpenAPIV3_1.SchemaObject & Record<string, unknown>;
+export type SchemaObject = OpenAPIV3_1.SchemaObject & Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -252,6 +259,8 @@ export interface Operation {
   /** x-vaero-max-body-bytes: longer bodies are answered 413. */
   maxBodyBytes?: number;
   queryParams: OpenAPIV3_1.ParameterObject[];
+  /** The query parameters as one object schema (properties in the order the spec lists them). */
+  querySchema: SchemaObject;
   responses: Map<number, ResponseSpec>;
   validateBody?: ValidateFunction;
   /** For multipart/form-data bodies: validates the form's fields as an object (a file part as its text). */
@@ -303,7 +312,7 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
     type: 'object',
     properties: Object.fromEntries(queryParams.map((p) => [p.name, p.schema])),
     required: queryParams.filter((p) => p.required).map((p) => p.name),
-  };
+  } as SchemaObject;
   const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
   return {
     operationId: op.operationId as OperationId,
@@ -315,6 +324,7 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
     requestExamples: examples(firstMedia),
     maxBodyBytes: (op as Record<string, unknown>)['x-vaero-max-body-bytes'] as number | undefined,
     queryParams,
+    querySchema,
     responses,
     validateBody: requestSchema && requestMediaTypes.includes('application/json') ? request(op, 'body', BODY, requestSchema) : undefined,
     validateForm: requestSchema && requestMediaTypes.includes('multipart/form-data') ? request(op, 'form', BODY, requestSchema) : undefined,
@@ -387,46 +397,12 @@ export function matchOperation(
 }
 
 // ---------------------------------------------------------------------------
-// Violations: ajv errors in the contract's terms
+// Validation: errors as data. Which one error a server answers with (status, param, code,
+// order of checks) is the servers' answer policy, not the contract's data: mock/http/answer-policy.ts.
 // ---------------------------------------------------------------------------
-export interface Violation {
-  status: number;
-  type: ErrorType;
-  /** The top-level field, query parameter or header at fault; null for the request as a whole. */
-  param: string | null;
-  code: string;
-  message: string;
-  ruleId: string;
-  /** ajv's own error, as data. */
-  detail?: ErrorObject;
-}
-
-/** The error `type` the spec fixes for a status (the `const` in its error response). */
-function errorTypesByStatus(): Map<number, ErrorType> {
-  const map = new Map<number, ErrorType>();
-  for (const op of operations) {
-    for (const r of op.responses.values()) {
-      const branches = (r.schema.allOf ?? []) as SchemaObject[];
-      for (const b of branches) {
-        const t = (b.properties?.error as SchemaObject | undefined)?.properties?.type as SchemaObject | undefined;
-        if (t?.const) map.set(r.status, t.const as ErrorType);
-      }
-    }
-  }
-  return map;
-}
-const typeByStatus = errorTypesByStatus();
-export function errorTypeFor(status: number): ErrorType {
-  return typeByStatus.get(status) ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
-}
-
-/** The error envelope for a violation (the body every implementation answers). */
-export function errorBody(v: Pick<Violation, 'status' | 'param' | 'code' | 'message'>): ErrorBody {
-  return { error: { message: v.message, type: errorTypeFor(v.status), param: v.param, code: v.code } };
-}
-
-export function violation(status: number, ruleId: string, code: string, message: string, param: string | null = null): Violation {
-  return { status, type: errorTypeFor(status), param, code, message, ruleId };
+/** The rule that governs a schema violation at this place; request.schema where no narrower rule covers it. */
+export function schemaRuleAt(schema: unknown, instancePath: string): Rule {
+  return ruleAt(schema, instancePath) ?? rule(REQUEST_SCHEMA_RULE);
 }
 
 /** The x-vaero-rule nearest above the node an instance path leads to. */
@@ -457,103 +433,38 @@ export function ruleAt(schema: unknown, instancePath: string): Rule | undefined 
   return found;
 }
 
-const CODE_BY_KEYWORD: Record<string, string> = {
-  required: 'missing_required_parameter',
-  additionalProperties: 'unknown_parameter',
-  type: 'invalid_type',
-};
-
-function describe(e: ErrorObject, param: string | null): string {
-  if (e.keyword === 'required') return `Missing required parameter: ${String(e.params.missingProperty)}`;
-  if (e.keyword === 'additionalProperties') return `Unknown parameter: ${String(e.params.additionalProperty)}`;
-  if (e.keyword === 'enum') return `${param}${e.instancePath.replace(/^\/[^/]*/, '').replace(/\//g, '.')} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-  const where = param === null ? 'The request body' : `${param}${e.instancePath.replace(/^\/[^/]*/, '').replace(/\//g, '.')}`;
-  return `${where} ${e.message ?? 'is invalid'}`;
-}
-
-/** The top-level field an ajv error is about (null for the body as a whole). */
-function paramOf(e: ErrorObject): string | null {
-  if (e.keyword === 'required') return String(e.params.missingProperty);
-  if (e.keyword === 'additionalProperties' && e.instancePath === '') return String(e.params.additionalProperty);
-  const top = e.instancePath.split('/')[1];
-  return top === undefined ? null : top.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-/**
- * The one error a request gets when it breaks several schema rules: the body as a
- * whole first, then declared fields in the order the schema lists them, then
- * unknown fields (rule request.check-order). Its rule is the x-vaero-rule nearest the
- * field at fault, else rule request.schema.
- */
-export function firstViolation(errors: readonly ErrorObject[], schema: SchemaObject | undefined): Violation | undefined {
-  if (!errors.length) return undefined;
-  const order = Object.keys(schema?.properties ?? {});
-  const rank = (e: ErrorObject) => {
-    const p = paramOf(e);
-    if (p === null) return -1;
-    const i = order.indexOf(p);
-    return i === -1 ? order.length : i;
-  };
-  const e = [...errors].sort((a, b) => rank(a) - rank(b))[0] as ErrorObject;
-  const param = paramOf(e);
-  const unknownField = e.keyword === 'additionalProperties' && e.instancePath === '';
-  const ruleId =
-    (param !== null && !unknownField
-      ? ruleAt(schema, '/' + param.replace(/~/g, '~0').replace(/\//g, '~1'))
-      : ruleAt(schema, ''))?.id ?? REQUEST_SCHEMA_RULE; // no rule nearer the field: the general one
-  return {
-    status: 400,
-    type: errorTypeFor(400),
-    param,
-    code: CODE_BY_KEYWORD[e.keyword] ?? 'invalid_value',
-    message: describe(e, param),
-    ruleId,
-    detail: e,
-  };
-}
+/** A request part checked against its schema: the value with defaults (and for queries, types) applied, or ajv's errors. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; errors: ErrorObject[] };
 
 /**
  * Validate a JSON request body. The value returned has the spec's defaults applied;
- * the caller's object is never changed.
+ * the caller's object is never changed, unless `inPlace` says it is the caller's to give
+ * (a body just parsed): then the defaults go into it and nothing is copied. A server must
+ * not copy a body it parsed: structuredClone recurses, and a body of a few thousand
+ * nested arrays (well under the size limit) would overflow the stack (a 500).
  */
-export function validateBody(
-  op: Operation,
-  body: unknown,
-): { ok: true; value: unknown } | { ok: false; violation: Violation } {
+export function validateBody(op: Operation, body: unknown, options: { inPlace?: boolean } = {}): Checked<unknown> {
   if (!op.validateBody) return { ok: true, value: body };
-  const value: unknown = structuredClone(body);
+  const value: unknown = options.inPlace ? body : structuredClone(body);
   if (op.validateBody(value)) return { ok: true, value };
-  const v = firstViolation(op.validateBody.errors ?? [], op.requestSchema);
-  return { ok: false, violation: v! };
+  return { ok: false, errors: [...(op.validateBody.errors ?? [])] };
 }
 
 /**
  * Validate the fields of a multipart/form-data body, given as an object of field name to
- * text (a file part as its decoded text): the same schema check, with the same choice of
- * the one violation, as a JSON body gets.
+ * text (a file part as its decoded text), against the same schema.
  */
-export function validateForm(
-  op: Operation,
-  fields: Record<string, string>,
-): { ok: true; value: Record<string, string> } | { ok: false; violation: Violation } {
-  if (!op.validateForm) return { ok: true, value: { ...fields } };
+export function validateForm(op: Operation, fields: Record<string, string>): Checked<Record<string, string>> {
   const value: Record<string, string> = { ...fields };
-  if (op.validateForm(value)) return { ok: true, value };
-  const v = firstViolation(op.validateForm.errors ?? [], op.requestSchema);
-  return { ok: false, violation: v! };
+  if (!op.validateForm || op.validateForm(value)) return { ok: true, value };
+  return { ok: false, errors: [...(op.validateForm.errors ?? [])] };
 }
 
 /** Validate a query string (values as text); the value returned is typed and defaulted. */
-export function validateQuery(
-  op: Operation,
-  query: Record<string, unknown>,
-): { ok: true; value: Record<string, unknown> } | { ok: false; violation: Violation } {
-  if (!op.validateQuery) return { ok: true, value: { ...query } };
+export function validateQuery(op: Operation, query: Record<string, unknown>): Checked<Record<string, unknown>> {
   const value: Record<string, unknown> = { ...query };
-  if (op.validateQuery(value)) return { ok: true, value };
-  const schema = { type: 'object', properties: Object.fromEntries(op.queryParams.map((p) => [p.name, p.schema])) } as SchemaObject;
-  const v = firstViolation(op.validateQuery.errors ?? [], schema);
-  return { ok: false, violation: v! };
+  if (!op.validateQuery || op.validateQuery(value)) return { ok: true, value };
+  return { ok: false, errors: [...(op.validateQuery.errors ?? [])] };
 }
 
 /** Validate a response body against the schema the spec declares for its status. */
@@ -581,7 +492,7 @@ export function validateResponse(
 // ---------------------------------------------------------------------------
 // Figures the implementations share
 // ---------------------------------------------------------------------------
-const createSchema = document.components!.schemas!.CreateFineTuningJobRequest as SchemaObject;
+const createSchema = operation('createFineTuningJob').requestSchema!;
 const prop = (name: string) => createSchema.properties![name] as SchemaObject;
 
 /** Defaults of the create body, read from the spec. */
@@ -617,7 +528,7 @@ function literalPrefix(schemaName: string, property: string): string {
 /** The prefixes of the ids and names the implementations mint (rules job.id, job.organization_id, job.fine_tuned_model...). */
 export const idPrefixes = {
   job: literalPrefix('FineTuningJob', 'id'),
-  file: literalPrefix('File', 'id'),
+  file: literalPrefix('FileObject', 'id'),
   event: literalPrefix('FineTuningJobEvent', 'id'),
   organization: literalPrefix('FineTuningJob', 'organization_id'),
   fineTunedModel: literalPrefix('FineTuningJob', 'fine_tuned_model'),

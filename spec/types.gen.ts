@@ -171,49 +171,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @description The body of a create. Unknown fields are rejected: a misspelt
-         *     `sufix` would otherwise be dropped silently and the model named
-         *     without it.
-         */
-        CreateFineTuningJobRequest: {
-            /**
-             * @description Array of IDs of uploaded files to use for training. All files must be text-only. At least one, no id twice; each must be a file the caller can see, uploaded with purpose fine-tune (else 400 with param training_files naming the id).
-             * @example [
-             *       "file-abc123",
-             *       "file-abc124"
-             *     ]
-             */
-            training_files: string[];
-            /**
-             * @description The name of the model to fine-tune for styling. Options: 'vaero-1'.
-             * @default vaero-1
-             * @example vaero-1
-             * @enum {string}
-             */
-            style_model: "vaero-1";
-            /**
-             * @description The name of the base model whose output will be styled. Use 'general' to work with any model.
-             * @default general
-             * @example general
-             * @enum {string}
-             */
-            base_model: "gpt-4o-2024-08-06" | "claude-3-5-sonnet-20240620" | "general";
-            /**
-             * @description A string of up to 16 characters (Unicode code points: 16 emoji are 16 characters) added to the fine-tuned model's name: ftm-{suffix}-{uuid}. null or absent: no suffix.
-             * @example custom-name
-             */
-            suffix?: string | null;
-        };
-        UploadFileRequest: {
-            /** @description The training file, UTF-8 text; documents separated by a line of `***`. */
-            file: string;
-            /**
-             * @description What the file is for; only fine-tune.
-             * @enum {string}
-             */
-            purpose: "fine-tune";
-        };
         /** @description A fine-tuning job. Every field is present in every answer; fields that have no value yet are null. */
         FineTuningJob: {
             /**
@@ -303,7 +260,7 @@ export interface components {
             data: components["schemas"]["FineTuningJobEvent"][];
             has_more: boolean;
         };
-        File: {
+        FileObject: {
             /** @example file-abc123 */
             id: string;
             /** @constant */
@@ -314,10 +271,10 @@ export interface components {
             /** @enum {string} */
             purpose: "fine-tune";
         };
-        FileList: {
+        FileObjectList: {
             /** @constant */
             object: "list";
-            data: components["schemas"]["File"][];
+            data: components["schemas"]["FileObject"][];
             has_more: boolean;
         };
         DeletedFile: {
@@ -327,7 +284,7 @@ export interface components {
             /** @constant */
             deleted: true;
         };
-        Error: {
+        ErrorResponse: {
             error: {
                 /** @description What is wrong, for a person. */
                 message: string;
@@ -350,7 +307,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"] & {
+                "application/json": components["schemas"]["ErrorResponse"] & {
                     error?: {
                         /** @constant */
                         type?: "invalid_request_error";
@@ -364,7 +321,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"] & {
+                "application/json": components["schemas"]["ErrorResponse"] & {
                     error?: {
                         /** @constant */
                         type?: "authentication_error";
@@ -378,7 +335,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"] & {
+                "application/json": components["schemas"]["ErrorResponse"] & {
                     error?: {
                         /** @constant */
                         type?: "permission_error";
@@ -392,7 +349,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"] & {
+                "application/json": components["schemas"]["ErrorResponse"] & {
                     error?: {
                         /** @constant */
                         type?: "not_found_error";
@@ -406,7 +363,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"] & {
+                "application/json": components["schemas"]["ErrorResponse"] & {
                     error?: {
                         /** @constant */
                         type?: "invalid_request_error";
@@ -420,7 +377,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"] & {
+                "application/json": components["schemas"]["ErrorResponse"] & {
                     error?: {
                         /** @constant */
                         type?: "invalid_request_error";
@@ -436,7 +393,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"] & {
+                "application/json": components["schemas"]["ErrorResponse"] & {
                     error?: {
                         /** @constant */
                         type?: "rate_limit_error";
@@ -450,7 +407,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"] & {
+                "application/json": components["schemas"]["ErrorResponse"] & {
                     error?: {
                         /** @constant */
                         type?: "server_error";
@@ -469,7 +426,67 @@ export interface components {
         /** @description How many items a page holds, 1 to 100 (default 20). */
         Limit: number;
     };
-    requestBodies: never;
+    requestBodies: {
+        /**
+         * @description The body of a create. A request schema (not a component schema) so
+         *     that generators type it as a request: openapi-typescript, with its
+         *     default `defaultNonNullable`, makes a property with a `default`
+         *     required everywhere except under `requestBody`/`requestBodies`
+         *     (openapi-ts/openapi-typescript#1741, #1944, #2012). Here
+         *     `{training_files}` alone type-checks while the job read back has
+         *     `style_model` and `base_model` always set.
+         */
+        CreateFineTuningJobRequest: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Array of IDs of uploaded files to use for training. All files must be text-only. At least one, no id twice; each must be a file the caller can see, uploaded with purpose fine-tune (else 400 with param training_files naming the id).
+                     * @example [
+                     *       "file-abc123",
+                     *       "file-abc124"
+                     *     ]
+                     */
+                    training_files: string[];
+                    /**
+                     * @description The name of the model to fine-tune for styling. Options: 'vaero-1'.
+                     * @default vaero-1
+                     * @example vaero-1
+                     * @enum {string}
+                     */
+                    style_model?: "vaero-1";
+                    /**
+                     * @description The name of the base model whose output will be styled. Use 'general' to work with any model.
+                     * @default general
+                     * @example general
+                     * @enum {string}
+                     */
+                    base_model?: "gpt-4o-2024-08-06" | "claude-3-5-sonnet-20240620" | "general";
+                    /**
+                     * @description A string of up to 16 characters (Unicode code points: 16 emoji are 16 characters) added to the fine-tuned model's name: ftm-{suffix}-{uuid}. null or absent: no suffix.
+                     * @example custom-name
+                     */
+                    suffix?: string | null;
+                };
+            };
+        };
+        /** @description A multipart/form-data upload of one training file. */
+        UploadFileRequest: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The training file, UTF-8 text; documents separated by a line of `***`.
+                     */
+                    file: string;
+                    /**
+                     * @description What the file is for; only fine-tune.
+                     * @enum {string}
+                     */
+                    purpose: "fine-tune";
+                };
+            };
+        };
+    };
     headers: never;
     pathItems: never;
 }
@@ -511,11 +528,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateFineTuningJobRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["CreateFineTuningJobRequest"];
         responses: {
             /** @description The created fine-tuning job. */
             200: {
@@ -642,7 +655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FileList"];
+                    "application/json": components["schemas"]["FileObjectList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -658,11 +671,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["UploadFileRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["UploadFileRequest"];
         responses: {
             /** @description The uploaded file. */
             200: {
@@ -670,7 +679,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["File"];
+                    "application/json": components["schemas"]["FileObject"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -699,7 +708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["File"];
+                    "application/json": components["schemas"]["FileObject"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -3,7 +3,7 @@
  * second token one organization cannot read, list, cancel or use another's jobs and
  * files: they answer exactly as unknown ids do (full).
  */
-import { operations, operation, listLimits, type FileList, type FineTuningJob, type FineTuningJobList, type Operation } from '../../spec/index.js';
+import { operations, operation, listLimits, type FileObjectList, type FineTuningJob, type FineTuningJobList, type Operation } from '../../spec/index.js';
 import { requestFixtures } from '../../fixtures/index.js';
 import type { SendOptions } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
@@ -110,7 +110,7 @@ export const organizationsAreIsolated: Check = {
     if (jobIds.includes(job.id)) ctx.fail({ message: "organization B's job list shows A's job", declared: 'absent', received: job.id, exchange: jobs });
     else ctx.pass();
     const files = await asB({ method: 'get', path: operation('listFiles').path, query: { limit: String(listLimits.max) } });
-    const fileIds = ((files.response?.json as FileList | undefined)?.data ?? []).map((f) => f.id);
+    const fileIds = ((files.response?.json as FileObjectList | undefined)?.data ?? []).map((f) => f.id);
     if (fileIds.includes(fileId)) ctx.fail({ message: "organization B's file list shows A's file", declared: 'absent', received: fileId, exchange: files });
     else ctx.pass();
 

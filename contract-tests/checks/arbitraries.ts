@@ -1,12 +1,15 @@
 /**
  * fast-check arbitraries read from a request schema of the spec: valid bodies, and
- * mutations that each break exactly one constraint of it (in the spirit of
- * Schemathesis' negative/mutations.py). The spec module's own validator is the oracle:
- * a mutation counts only if `validateBody` rejects it, and then its answer is the
- * status, param and rule `validateBody` says.
+ * mutations that each break exactly one constraint of it, in the spirit of Schemathesis'
+ * negative/mutations.py: every mutant carries what it broke (the keyword, the field at
+ * fault, the rule governing that field), so its expected answer (400 naming that field)
+ * comes from the mutation, never from the code being judged. A mutant whose body the
+ * spec's validator finds broken anywhere else breaks several rules and is dropped
+ * (`breaksOnly`): such requests are judged only by the hand-labelled fixtures.
  */
 import fc from 'fast-check';
-import type { Operation } from '../../spec/index.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { schemaRuleAt, validateBody, type Operation } from '../../spec/index.js';
 
 type Schema = Record<string, unknown> & {
   type?: string | string[];
@@ -74,11 +77,24 @@ const valueOfType: Record<string, fc.Arbitrary<unknown>> = {
   object: fc.dictionary(fc.string({ unit: asciiUnit, minLength: 1, maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
 };
 
+/** What a mutation broke: the schema keyword, the field at fault (null: the body as a whole) and the rule that governs it. */
+export interface Broken {
+  keyword: string;
+  param: string | null;
+  ruleId: string;
+}
+
+/** A mutated body and what it breaks. */
+export interface Mutant {
+  body: unknown;
+  broke: Broken;
+}
+
 export interface Mutation {
   /** Stable name: `<operator>` or `<operator>:<property>`. */
   name: string;
-  /** A mutated body from a valid one. */
-  mutate: (valid: Body) => fc.Arbitrary<unknown>;
+  /** A mutant from a valid body. */
+  mutate: (valid: Body) => fc.Arbitrary<Mutant>;
 }
 
 /** Every single-constraint mutation the schema allows, one operator per constraint. */
@@ -87,10 +103,25 @@ export function mutations(op: Operation): Mutation[] {
   const props = schema.properties ?? {};
   const out: Mutation[] = [];
   const set = (b: Body, k: string, v: unknown): Body => ({ ...b, [k]: v });
+  // The rule of a place in the schema is the contract's data (x-vaero-rule, else request.schema).
+  const whole = schemaRuleAt(schema, '').id;
+  const ruleOf = (k: string) => schemaRuleAt(schema, '/' + k.replace(/~/g, '~0').replace(/\//g, '~1')).id;
+  /** A mutation of property k that breaks `keyword` there. */
+  const at = (name: string, k: string, keyword: string, body: (b: Body) => fc.Arbitrary<unknown>): Mutation => ({
+    name: `${name}:${k}`,
+    mutate: (b) => body(b).map((v) => ({ body: set(b, k, v), broke: { keyword, param: k, ruleId: ruleOf(k) } })),
+  });
 
-  out.push({ name: 'not-an-object', mutate: () => fc.oneof(valueOfType.array!, valueOfType.string!, valueOfType.integer!, valueOfType.boolean!, valueOfType.null!) });
+  out.push({
+    name: 'not-an-object',
+    mutate: () =>
+      fc.oneof(valueOfType.array!, valueOfType.string!, valueOfType.integer!, valueOfType.boolean!, valueOfType.null!).map((body) => ({ body, broke: { keyword: 'type', param: null, ruleId: whole } })),
+  });
   for (const k of schema.required ?? []) {
-    out.push({ name: `missing-required:${k}`, mutate: (b) => fc.constant(Object.fromEntries(Object.entries(b).filter(([key]) => key !== k))) });
+    out.push({
+      name: `missing-required:${k}`,
+      mutate: (b) => fc.constant({ body: Object.fromEntries(Object.entries(b).filter(([key]) => key !== k)), broke: { keyword: 'required', param: k, ruleId: ruleOf(k) } }),
+    });
   }
   if (schema.additionalProperties === false) {
     out.push({
@@ -98,46 +129,66 @@ export function mutations(op: Operation): Mutation[] {
       mutate: (b) =>
         fc
           .tuple(fc.string({ unit: asciiUnit, minLength: 1, maxLength: 10 }).filter((k) => !(k in props)), fc.oneof(valueOfType.string!, valueOfType.integer!, valueOfType.boolean!))
-          .map(([k, v]) => set(b, k, v)),
+          // An unknown field is named by its own name; the rule is the body's (the schema closes it).
+          .map(([k, v]) => ({ body: set(b, k, v), broke: { keyword: 'additionalProperties', param: k, ruleId: whole } })),
     });
   }
   for (const [k, s] of Object.entries(props)) {
     const allowed = typesOf(s);
     const wrong = Object.keys(valueOfType).filter((t) => !allowed.includes(t) && !(t === 'integer' && allowed.includes('number')));
-    out.push({ name: `wrong-type:${k}`, mutate: (b) => fc.constantFrom(...wrong).chain((t) => valueOfType[t]!.map((v) => set(b, k, v))) });
+    out.push(at('wrong-type', k, 'type', () => fc.constantFrom(...wrong).chain((t) => valueOfType[t]!)));
     if (s.enum) {
       const en = s.enum;
       // Neighbours of the allowed values (case, whitespace, a digit changed) and free strings.
       const neighbours = en.filter((v): v is string => typeof v === 'string').flatMap((v) => [v.toUpperCase(), ` ${v}`, `${v} `, v.replace(/\d/, (d) => String((Number(d) + 1) % 10)), v.slice(0, -1)]);
-      out.push({
-        name: `enum:${k}`,
-        mutate: (b) => fc.oneof(fc.constantFrom(...neighbours), fc.string({ unit: asciiUnit, maxLength: 12 })).filter((v) => !en.includes(v)).map((v) => set(b, k, v)),
-      });
+      out.push(at('enum', k, 'enum', () => fc.oneof(fc.constantFrom(...neighbours), fc.string({ unit: asciiUnit, maxLength: 12 })).filter((v) => !en.includes(v))));
     }
     if (s.maxLength !== undefined) {
       const n = s.maxLength + 1;
-      out.push({ name: `max-length-ascii:${k}`, mutate: (b) => fc.string({ unit: asciiUnit, minLength: n, maxLength: n + 4 }).map((v) => set(b, k, v)) });
-      out.push({ name: `max-length-astral:${k}`, mutate: (b) => fc.string({ unit: astralUnit, minLength: n, maxLength: n + 4 }).map((v) => set(b, k, v)) });
+      out.push(at('max-length-ascii', k, 'maxLength', () => fc.string({ unit: asciiUnit, minLength: n, maxLength: n + 4 })));
+      out.push(at('max-length-astral', k, 'maxLength', () => fc.string({ unit: astralUnit, minLength: n, maxLength: n + 4 })));
     }
     if (s.minLength !== undefined && s.minLength > 0) {
-      out.push({ name: `min-length:${k}`, mutate: (b) => fc.string({ unit: asciiUnit, minLength: 0, maxLength: s.minLength! - 1 }).map((v) => set(b, k, v)) });
+      out.push(at('min-length', k, 'minLength', () => fc.string({ unit: asciiUnit, minLength: 0, maxLength: s.minLength! - 1 })));
     }
     if (s.minItems !== undefined && s.minItems > 0) {
-      out.push({ name: `min-items:${k}`, mutate: (b) => fc.constant(set(b, k, (b[k] as unknown[] | undefined)?.slice(0, s.minItems! - 1) ?? [])) });
+      out.push(at('min-items', k, 'minItems', (b) => fc.constant((b[k] as unknown[] | undefined)?.slice(0, s.minItems! - 1) ?? [])));
     }
     if (s.uniqueItems) {
-      out.push({ name: `unique-items:${k}`, mutate: (b) => fc.constant(set(b, k, [...((b[k] as unknown[] | undefined) ?? []), ...((b[k] as unknown[] | undefined) ?? []).slice(0, 1)])) });
+      out.push(at('unique-items', k, 'uniqueItems', (b) => fc.constant([...((b[k] as unknown[] | undefined) ?? []), ...((b[k] as unknown[] | undefined) ?? []).slice(0, 1)])));
     }
     if (s.items?.pattern) {
       const re = new RegExp(s.items.pattern, 'u');
-      out.push({
-        name: `item-pattern:${k}`,
-        mutate: (b) => fc.string({ maxLength: 12 }).filter((v) => !re.test(v)).map((v) => set(b, k, [...(((b[k] as unknown[] | undefined) ?? []).slice(1)), v])),
-      });
-      out.push({ name: `item-type:${k}`, mutate: (b) => fc.oneof(valueOfType.integer!, valueOfType.null!, valueOfType.boolean!).map((v) => set(b, k, [v])) });
+      out.push(at('item-pattern', k, 'pattern', (b) => fc.string({ maxLength: 12 }).filter((v) => !re.test(v)).map((v) => [...((b[k] as unknown[] | undefined) ?? []).slice(1), v])));
+      out.push(at('item-type', k, 'type', () => fc.oneof(valueOfType.integer!, valueOfType.null!, valueOfType.boolean!).map((v) => [v])));
     }
   }
   return out;
+}
+
+/** The top-level field an ajv error lies at (an unknown field by its name; null: the body as a whole). */
+function fieldOfError(e: ErrorObject): string | null {
+  if (e.keyword === 'required') return String(e.params.missingProperty);
+  if (e.keyword === 'additionalProperties' && e.instancePath === '') return String(e.params.additionalProperty);
+  const top = e.instancePath.split('/')[1];
+  return top === undefined ? null : top.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/**
+ * Whether the spec's validator finds the mutant broken, and only where its mutation says
+ * (every error at that field). A mutation can land on a valid value (an enum neighbour)
+ * or break a second rule (a duplicate that is also a bad id): those are not judged here.
+ */
+export function breaksOnly(errors: readonly ErrorObject[], broke: Broken): boolean {
+  return errors.length > 0 && errors.every((e) => fieldOfError(e) === broke.param);
+}
+
+/** Mutants of `valid` bodies, each broken exactly where it says (see breaksOnly). */
+export function singleRuleMutants(op: Operation, m: Mutation, valid: fc.Arbitrary<Body>): fc.Arbitrary<Mutant> {
+  return valid.chain((b) => m.mutate(b)).filter((x) => {
+    const r = validateBody(op, x.body);
+    return !r.ok && breaksOnly(r.errors, x.broke);
+  });
 }
 
 /** JSON text that does not parse: a valid body's text cut short, or broken by a stray character. */

@@ -4,7 +4,7 @@
  * comes back as uploaded; a deleted file is gone from retrieval and from the list.
  */
 import { readFileSync } from 'node:fs';
-import { operation, type DeletedFile, type FileList, type VaeroFile } from '../../spec/index.js';
+import { operation, type DeletedFile, type FileObjectList, type VaeroFile } from '../../spec/index.js';
 import { fixture, sharedFileIds, trainingFiles } from '../../fixtures/index.js';
 import type { SendOptions } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
@@ -73,7 +73,7 @@ export const fileContentRoundTrip: Check = {
     }
     const list = await ctx.send({ method: 'get', path: operation('listFiles').path, query: { limit: '100' } });
     if (expectAccepted(ctx, 'listFiles', list, 'listing files', 'list.order-and-cursor')) {
-      const ids = ((list.response!.json as FileList).data ?? []).map((f) => f.id);
+      const ids = ((list.response!.json as FileObjectList).data ?? []).map((f) => f.id);
       if (!ids.includes(id)) ctx.fail({ ruleId: 'list.order-and-cursor', message: 'an uploaded file is missing from the first page of the file list', declared: id, received: ids, exchange: list });
       else ctx.pass('list.order-and-cursor');
     }
@@ -97,7 +97,7 @@ export const deletedFileIsGone: Check = {
     if (again.response?.status !== 404) ctx.fail({ message: 'a deleted file can still be retrieved', declared: { status: 404 }, received: { status: again.response?.status }, exchange: again });
     else ctx.pass();
     const list = await ctx.send({ method: 'get', path: operation('listFiles').path, query: { limit: '100' } });
-    if (((list.response?.json as FileList | undefined)?.data ?? []).some((x) => x.id === f.id)) ctx.fail({ message: 'a deleted file is still listed', declared: 'absent', received: f.id, exchange: list });
+    if (((list.response?.json as FileObjectList | undefined)?.data ?? []).some((x) => x.id === f.id)) ctx.fail({ message: 'a deleted file is still listed', declared: 'absent', received: f.id, exchange: list });
     else ctx.pass();
   },
 };
@@ -115,7 +115,7 @@ export const sharedSamplesCannotBeDeleted: Check = {
   async run(ctx) {
     const list = await ctx.send({ method: 'get', path: operation('listFiles').path, query: { limit: '100' } });
     if (!expectAccepted(ctx, 'listFiles', list, 'listing files', 'list.order-and-cursor')) return;
-    const listed = ((list.response!.json as FileList).data ?? []).map((f) => f.id);
+    const listed = ((list.response!.json as FileObjectList).data ?? []).map((f) => f.id);
     const sample = sharedFileIds.find((id) => listed.includes(id));
     if (!sample) return ctx.skip(`the organization lists none of the shared sample files (${sharedFileIds.join(', ')}), so deleting one was not tried`, 'configuration');
     const label = fixture('delete-shared-file');

@@ -2,19 +2,21 @@
  * Property-based cases, generated from the create request's schema with fast-check:
  * seeded (the run's --seed), reproducible and shrunk to the smallest failing body.
  * Positive: valid bodies are accepted with 200 and a valid job. Negative: each
- * single-constraint mutation is rejected with the status and param the spec module's
- * validator gives for it, never a 2xx or 5xx.
+ * single-constraint mutation is rejected with 400 naming the field the mutation broke
+ * (its expected answer comes from the mutation, see arbitraries.ts), never a 2xx or 5xx.
  */
 import fc from 'fast-check';
-import { createDefaults, operation, operations, validateBody, validateQuery, type FineTuningJob } from '../../spec/index.js';
+import { createDefaults, operation, operations, schemaRuleAt, validateBody, validateQuery, type FineTuningJob } from '../../spec/index.js';
 import { requestFixtures } from '../../fixtures/index.js';
 import { BudgetExhausted, ServerGone, WaitExhausted } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
-import { invalidQueryValue, malformedJson, mutations, undeclaredMediaType, validBody } from './arbitraries.js';
+import { breaksOnly, invalidQueryValue, malformedJson, mutations, singleRuleMutants, undeclaredMediaType, validBody } from './arbitraries.js';
 import { expectAccepted, expectRejected, type ExpectedRejection } from './expectations.js';
 import type { Check, CheckContext, FailureInput } from './types.js';
 
 const create = operation('createFineTuningJob');
+/** The spec answers a request that breaks its schema 400 (rule request.schema and the fields' own rules). */
+const SCHEMA_STATUS = 400;
 
 /** A seed per property, derived from the run's seed and the property's name (stable across runs). */
 function seedFor(seed: number, name: string): number {
@@ -130,13 +132,9 @@ export const generatedInvalidBodies: Check = {
     const files = ids(ctx).length ? ids(ctx) : ['file-none'];
     const base = validBody(create, files);
     for (const m of mutations(create)) {
-      const arb = base.chain((valid) => m.mutate(valid)).filter((mutated) => !validateBody(create, mutated).ok);
-      await runProperty(ctx, `mutation ${m.name}`, arb, async (mutated, record) => {
-        const verdict = validateBody(create, mutated);
-        if (verdict.ok) return;
-        const v = verdict.violation;
-        const ex = await ctx.send({ method: 'post', path: create.path, json: mutated });
-        if (expectRejected(recorder(ctx, record), ex, { status: v.status, param: v.param, ruleId: v.ruleId }, `body ${JSON.stringify(mutated).slice(0, 120)}`)) record.held.push('request.schema');
+      await runProperty(ctx, `mutation ${m.name}`, singleRuleMutants(create, m, base), async ({ body, broke }, record) => {
+        const ex = await ctx.send({ method: 'post', path: create.path, json: body });
+        if (expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: broke.param, ruleId: broke.ruleId }, `body ${JSON.stringify(body).slice(0, 120)} (breaks ${broke.keyword} of ${broke.param ?? 'the body'})`)) record.held.push('request.schema');
       });
     }
     const malformed = labelled('request.malformed-json');
@@ -159,9 +157,25 @@ function unauthenticated(): ExpectedRejection {
   return { status: f.expect.status, param: f.expect.param, ruleId: 'request.check-order' };
 }
 
+/**
+ * Create bodies the fixtures label as breaking one declared field (400 naming it), with
+ * that field's place in the schema's order of properties.
+ */
+function labelledFieldFaults(): { name: string; body: Record<string, unknown>; param: string; rank: number }[] {
+  const declared = Object.keys(create.requestSchema?.properties ?? {});
+  return requestFixtures.flatMap((f) => {
+    const param = f.expect.param;
+    const body = f.body;
+    if (f.operationId !== create.operationId || f.valid || f.layer !== 'schema' || f.headers || f.rawBody !== undefined || f.contentType) return [];
+    if (f.expect.status !== SCHEMA_STATUS || typeof param !== 'string' || !declared.includes(param)) return [];
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
+    return [{ name: f.name, body: body as Record<string, unknown>, param, rank: declared.indexOf(param) }];
+  });
+}
+
 export const generatedCheckOrder: Check = {
   id: 'generated-check-order',
-  title: 'A request that breaks two rules gets the answer of the first in the spec\'s order (auth, content type, syntax, schema)',
+  title: 'A request that breaks two rules gets the answer of the first in the spec\'s order (auth, content type, syntax, schema: declared fields in order, then unknown ones)',
   ruleId: 'request.check-order',
   profiles: ['core', 'full'],
   async run(ctx) {
@@ -171,6 +185,7 @@ export const generatedCheckOrder: Check = {
     const schemaBroken = fc
       .tuple(validBody(create, files), fc.constantFrom(...ms))
       .chain(([valid, m]) => m.mutate(valid))
+      .map((x) => x.body)
       .filter((b) => !validateBody(create, b).ok);
     const noAuth = unauthenticated();
     await runProperty(ctx, 'no auth before a bad body', fc.tuple(schemaBroken, fc.boolean()), async ([body, malformed], record) => {
@@ -182,6 +197,37 @@ export const generatedCheckOrder: Check = {
     await runProperty(ctx, 'content type before a bad body', fc.tuple(schemaBroken, undeclaredMediaType(create)), async ([body, type], record) => {
       const ex = await ctx.send({ method: 'post', path: create.path, raw: JSON.stringify(body), headers: { 'content-type': type } });
       expectRejected(recorder(ctx, record), ex, wrongType, `a schema-breaking body sent as ${type}`);
+    });
+
+    // Inside the body: a fixture's labelled fault on a declared field keeps its answer when
+    // a generated fault is added that the spec ranks later (an unknown field, or a field
+    // the schema lists after it). The expected answer is the fixture's label.
+    const faults = labelledFieldFaults();
+    if (!faults.length) throw new Error('contract suite: no fixture labels a fault on a declared create field');
+    const props = create.requestSchema?.properties ?? {};
+    const declared = Object.keys(props);
+    const unknownName = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'.split('')), minLength: 1, maxLength: 10 }).filter((k) => !(k in props));
+    await runProperty(ctx, 'declared field before unknown fields', fc.tuple(fc.constantFrom(...faults), unknownName, fc.oneof(fc.integer(), fc.string({ maxLength: 6 }), fc.boolean())), async ([f, k, v], record) => {
+      const body = { ...f.body, [k]: v };
+      const ex = await ctx.send({ method: 'post', path: create.path, json: body });
+      expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: f.param, ruleId: 'request.check-order' }, `fixture ${f.name} (${f.param}) plus an unknown field ${k}`);
+    });
+    const later = fc
+      .constantFrom(...faults.filter((f) => f.rank < declared.length - 1))
+      .chain((f) =>
+        fc
+          .constantFrom(...mutations(create).filter((m) => declared.indexOf(m.name.split(':')[1] ?? '') > f.rank))
+          .chain((m) => m.mutate(f.body))
+          .filter(({ body }) => {
+            // The added fault is really there, and the labelled one was not undone.
+            const r = validateBody(create, body);
+            return !r.ok && r.errors.some((e) => e.instancePath.startsWith('/' + f.param) || e.params.missingProperty === f.param);
+          })
+          .map((x) => ({ f, body: x.body, added: x.broke.param })),
+      );
+    await runProperty(ctx, 'declared fields in the schema\'s order', later, async ({ f, body, added }, record) => {
+      const ex = await ctx.send({ method: 'post', path: create.path, json: body });
+      expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: f.param, ruleId: 'request.check-order' }, `fixture ${f.name} (${f.param}) plus a fault on ${added}, which the schema lists later`);
     });
   },
 };
@@ -201,13 +247,15 @@ export const generatedInvalidQueries: Check = {
       for (const param of op.queryParams) {
         const arb = invalidQueryValue(param.schema as Parameters<typeof invalidQueryValue>[0]);
         if (!arb) continue;
-        const invalid = arb.filter((v) => !validateQuery(op, { [param.name]: v }).ok);
+        // What the value breaks is that parameter: 400 naming it, under the rule of its schema.
+        const broke = { keyword: 'query', param: param.name, ruleId: schemaRuleAt(op.querySchema, '/' + param.name).id };
+        const invalid = arb.filter((v) => {
+          const r = validateQuery(op, { [param.name]: v });
+          return !r.ok && breaksOnly(r.errors, broke);
+        });
         await runProperty(ctx, `${op.operationId} ${param.name}`, invalid, async (value, record) => {
-          const verdict = validateQuery(op, { [param.name]: value });
-          if (verdict.ok) return;
-          const v = verdict.violation;
           const ex = await ctx.send({ method: op.method, path, query: { [param.name]: value } });
-          if (expectRejected(recorder(ctx, record), ex, { status: v.status, param: v.param, ruleId: v.ruleId }, `${op.operationId} with ${param.name}=${JSON.stringify(value)}`)) record.held.push('request.schema');
+          if (expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: broke.param, ruleId: broke.ruleId }, `${op.operationId} with ${param.name}=${JSON.stringify(value)}`)) record.held.push('request.schema');
         });
       }
     }

@@ -75,7 +75,7 @@ describe('the HTML report in a browser', () => {
     expect(curlText).toMatch(/^curl --request POST --url 'http:\/\/127\.0\.0\.1:\d+\/v1\/fine_tuning\/jobs'/);
     expect(curlText).toContain('Authorization: Bearer $VAERO_TOKEN');
     await expect(failure.locator('pre.response').innerText()).resolves.toMatch(/^HTTP 200/);
-    await expect(failure.locator('p.rule').innerText()).resolves.toMatch(/create\.suffix.*reference.*#\/components\/schemas\/CreateFineTuningJobRequest/);
+    await expect(failure.locator('p.rule').innerText()).resolves.toMatch(/create\.suffix.*reference.*#\/components\/requestBodies\/CreateFineTuningJobRequest/);
 
     // Nothing of the token, anywhere; and the page fetched nothing (self-contained).
     expect(await page.content()).not.toContain(TOKEN);

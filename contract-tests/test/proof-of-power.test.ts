@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrismMock, type PrismMock } from '../../mock/prism/index.js';
 import { startStub } from '../../mock/stub/index.js';
-import { lifecycle, rules, type FileList } from '../../spec/index.js';
+import { lifecycle, rules, type FileObjectList } from '../../spec/index.js';
 import { sharedFileIds } from '../../fixtures/index.js';
 import { runContractSuite, type Report } from '../index.js';
 import { exitCodeOf } from '../cli.js';
@@ -63,7 +63,7 @@ describe('the correct implementations pass', () => {
       breaks: 'response.schema',
       request: (r) => ({ ...r, path: hide(r.path), body: Buffer.from(hide(r.body.toString('latin1')), 'latin1') }),
       response: (r, res) => {
-        const list = json(res) as FileList | undefined;
+        const list = json(res) as FileObjectList | undefined;
         return r.method === 'GET' && r.path === '/files' && list?.data ? withJson(res, { ...list, data: list.data.filter((f) => !hidden.has(f.id)) }) : res;
       },
     });

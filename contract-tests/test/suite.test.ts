@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { startStub } from '../../mock/stub/index.js';
 import { operation, rules, validateBody } from '../../spec/index.js';
 import { allChecks } from '../checks/index.js';
-import { mutations, validBody } from '../checks/arbitraries.js';
+import { breaksOnly, mutations, singleRuleMutants, validBody } from '../checks/arbitraries.js';
 import { BudgetExhausted, HttpClient } from '../http/client.js';
 import { nodeTransport } from '../http/transport.js';
 import { runContractSuite } from '../index.js';
@@ -41,28 +41,40 @@ describe('generators', () => {
     for (const body of fc.sample(validBody(create, ids), { seed: 1, numRuns: 300 })) expect(validateBody(create, body)).toMatchObject({ ok: true });
   });
 
-  it('each mutation breaks the constraint it names (the validator blames that field)', () => {
+  it('each mutation knows what it broke: the field it names, the rule of that field, and mostly nothing else', () => {
     const ms = mutations(create);
     for (const name of ['max-length-ascii:suffix', 'max-length-astral:suffix', 'enum:style_model', 'enum:base_model', 'missing-required:training_files', 'extra-field', 'unique-items:training_files', 'min-items:training_files', 'not-an-object']) {
       expect(ms.map((m) => m.name)).toContain(name);
     }
     for (const m of ms) {
-      const arb = validBody(create, ids).chain((b) => m.mutate(b));
-      for (const mutated of fc.sample(arb, { seed: 2, numRuns: 30 })) {
-        const v = validateBody(create, mutated);
-        if (v.ok) continue; // a mutation may land on a valid value (e.g. an enum neighbour); the suite filters those out
-        const field = m.name.split(':')[1];
-        if (field && !m.name.startsWith('extra-field')) expect(v.violation.param, `${m.name}: ${JSON.stringify(mutated)}`).toBe(field);
+      const field = m.name.split(':')[1];
+      const made = fc.sample(validBody(create, ids).chain((b) => m.mutate(b)), { seed: 2, numRuns: 30 });
+      for (const { body, broke } of made) {
+        if (field) expect(broke.param, m.name).toBe(field);
+        if (m.name === 'extra-field') expect(Object.keys(body as object)).toContain(broke.param);
+        if (m.name === 'not-an-object') expect(broke.param).toBeNull();
+        expect(rules.has(broke.ruleId), broke.ruleId).toBe(true);
       }
-      // And most of what it makes is invalid: the operator is not a no-op.
-      const invalid = fc.sample(arb, { seed: 3, numRuns: 30 }).filter((b) => !validateBody(create, b).ok).length;
-      expect(invalid, m.name).toBeGreaterThan(15);
+      // Most of what it makes breaks exactly what it says: the operator is not a no-op, and the filter keeps most cases.
+      const single = made.filter((x) => {
+        const r = validateBody(create, x.body);
+        return !r.ok && breaksOnly(r.errors, x.broke);
+      }).length;
+      expect(single, m.name).toBeGreaterThan(15);
+      expect(fc.sample(singleRuleMutants(create, m, validBody(create, ids)), { seed: 3, numRuns: 5 })).toHaveLength(5);
     }
+  });
+
+  it('the rule a mutation names is the field\'s own rule in the spec, or the body\'s for unknown fields', () => {
+    const by = (name: string) => fc.sample(validBody(create, ids).chain((b) => mutations(create).find((m) => m.name === name)!.mutate(b)), { seed: 5, numRuns: 1 })[0]!.broke;
+    expect(by('max-length-astral:suffix')).toEqual({ keyword: 'maxLength', param: 'suffix', ruleId: 'create.suffix' });
+    expect(by('missing-required:training_files')).toMatchObject({ param: 'training_files', ruleId: 'create.training_files' });
+    expect(by('extra-field')).toMatchObject({ keyword: 'additionalProperties', ruleId: 'create.body' });
   });
 
   it('17 astral characters are 34 UTF-16 units but one too many code points', () => {
     const m = mutations(create).find((x) => x.name === 'max-length-astral:suffix')!;
-    const [body] = fc.sample(validBody(create, ids).chain((b) => m.mutate(b)), { seed: 4, numRuns: 1 }) as { suffix: string }[];
+    const [body] = fc.sample(validBody(create, ids).chain((b) => m.mutate(b)).map((x) => x.body), { seed: 4, numRuns: 1 }) as { suffix: string }[];
     expect([...body!.suffix].length).toBeGreaterThanOrEqual(17);
     expect(body!.suffix.length).toBe(2 * [...body!.suffix].length);
   });
@@ -221,7 +233,11 @@ describe('runs against the stub', () => {
         const f = r.checks.find((c) => c.id === 'generated-invalid-bodies')!.failures.find((x) => x.ruleId === 'create.body')!;
         expect(f.replay?.seed).toBeTypeOf('number');
         // The run's own file ids differ between runs; everything generated is the same.
-        const { training_files, ...rest } = f.replay?.counterexample as { training_files: string[] };
+        // The counterexample is the mutant: its body and what it broke.
+        const mutant = f.replay?.counterexample as { body: { training_files: string[] }; broke: { param: string; ruleId: string } };
+        expect(mutant.broke.ruleId).toBe('create.body');
+        expect(Object.keys(mutant.body)).toContain(mutant.broke.param);
+        const { training_files, ...rest } = mutant.body;
         cases.push({ ...rest, training_files: training_files.length });
       } finally {
         await target.close();

@@ -13,7 +13,8 @@
  * (state, step 7; or Prism) is the server's.
  */
 import type { IncomingMessage } from 'node:http';
-import { basePath, matchOperation, rule, validateBody, validateForm, validateQuery, violation, type Operation, type Violation } from '../../spec/index.js';
+import { basePath, matchOperation, rule, type Operation } from '../../spec/index.js';
+import { admitBody, admitForm, admitQuery, violation, type Violation } from './answer-policy.js';
 import { readBearer } from './bearer.js';
 import { declaredLength, drain, drainBound, readBody, type Drained } from './body.js';
 import { readMultipart, type FilePart } from './multipart.js';
@@ -186,16 +187,17 @@ export async function checkBody(req: IncomingMessage, head: RequestHead, options
   // 6. schema: query, then body
   if (!schema) return { ok: true, request: admitted };
   if (op.validateQuery) {
-    const checked = validateQuery(op, admitted.query);
+    const checked = admitQuery(op, admitted.query);
     if (!checked.ok) return { ok: false, operation: op, violation: checked.violation };
     admitted.query = checked.value;
   }
   if (admitted.form) {
-    const checked = validateForm(op, admitted.form);
+    const checked = admitForm(op, admitted.form);
     if (!checked.ok) return { ok: false, operation: op, violation: checked.violation };
     admitted.form = checked.value;
   } else if (op.validateBody) {
-    const checked = validateBody(op, admitted.body);
+    // Parsed here, held by no one else: defaulted in place (a copy of a deeply nested body would overflow the stack).
+    const checked = admitBody(op, admitted.body, { inPlace: true });
     if (!checked.ok) return { ok: false, operation: op, violation: checked.violation };
     admitted.body = checked.value;
   }

@@ -59,11 +59,15 @@ export function registerMockCommand(program: Command): void {
       }
       log(`Vaero Prism mock (unofficial) listening; base URL: ${mock.baseUrl}`);
       log(`Try the reference's example:\n\n${referenceCurl(mock.baseUrl)}\n`);
+      // Ctrl-C reaches us twice (from the terminal and forwarded by npm): the second must not cut the close (and Prism's stop) short.
+      let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
         log(`${signal}: stopping`);
         void mock.close().then(() => process.exit(0));
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
 }

@@ -9,7 +9,8 @@
 import { performance } from 'node:perf_hooks';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { errorBody, rule, violation, type Violation } from '../../spec/index.js';
+import { rule } from '../../spec/index.js';
+import { errorBody, violation, type Violation } from '../http/answer-policy.js';
 import { admit } from '../http/request-gate.js';
 import { parseViolationsHeader, translateViolations } from './translate.js';
 

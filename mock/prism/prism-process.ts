@@ -61,6 +61,9 @@ export function startPrismProcess(options: PrismProcessOptions = {}): Promise<Pr
   const args = [prismBin(), 'mock', specPath, '--host', '127.0.0.1', '--port', '0', '--verboseLevel', 'info'];
   const child = spawn(process.execPath, ['-e', WATCHDOG, ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Its own process group: a terminal's Ctrl-C reaches us, not Prism, so Prism stops when we stop it
+    // (not first, on its own, which would read as a crash). The watchdog still ends it if we die.
+    detached: true,
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
   running.add(child);

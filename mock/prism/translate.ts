@@ -2,11 +2,12 @@
  * Prism's verdict in the contract's terms. Prism answers every violation with one
  * fixed example body, but names each violation in its `sl-violations` response header
  * (location, ajv keyword, message). This turns that list into ajv-shaped errors and
- * lets the spec module's `firstViolation` choose among them, so Prism's answer gets
- * the same status, `param` and rule as the spec module would give.
+ * lets the servers' answer policy (`firstViolation`, mock/http/answer-policy.ts) choose
+ * among them, so Prism's answer gets the same status, `param` and rule as the stub's.
  */
 import type { ErrorObject } from 'ajv';
-import { firstViolation, rule, violation, type Operation, type Violation } from '../../spec/index.js';
+import { rule, type Operation } from '../../spec/index.js';
+import { firstViolation, violation, type Violation } from '../http/answer-policy.js';
 
 /** One entry of Prism's `sl-violations` header. */
 export interface PrismViolation {
@@ -40,10 +41,6 @@ function toAjvError(v: PrismViolation, path: (string | number)[]): ErrorObject {
   return { keyword, instancePath, schemaPath: '', params, message };
 }
 
-function querySchema(op: Operation) {
-  return { type: 'object', properties: Object.fromEntries(op.queryParams.map((p) => [p.name, p.schema])) } as Operation['requestSchema'];
-}
-
 /**
  * The one violation Prism's list amounts to, chosen by the spec's order of checks:
  * request-level (auth, content type, a missing body), then the query, then the body.
@@ -63,7 +60,7 @@ export function translateViolations(op: Operation, list: readonly PrismViolation
   if (query.length) {
     return firstViolation(
       query.map((v) => toAjvError(v, v.location.slice(2))),
-      querySchema(op),
+      op.querySchema,
     );
   }
   const body = errors.filter((v) => v.location[1] === 'body');

@@ -97,10 +97,14 @@ export function registerStubCommand(program: Command): void {
           '',
         ].join('\n'),
       );
+      // Ctrl-C reaches us twice (from the terminal and forwarded by npm): the second must not cut the close short.
+      let stopping = false;
       const stop = () => {
+        if (stopping) return;
+        stopping = true;
         void stub.close().then(() => process.exit(0));
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
 }

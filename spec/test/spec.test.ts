@@ -65,7 +65,7 @@ describe('examples', () => {
     for (const op of withExamples) {
       for (const [name, value] of Object.entries(op.requestExamples)) {
         const r = validateBody(op, value);
-        expect(r.ok, `${op.operationId} example ${name}: ${r.ok ? '' : r.violation.message}`).toBe(true);
+        expect(r.ok, `${op.operationId} example ${name}: ${r.ok ? '' : JSON.stringify(r.errors)}`).toBe(true);
       }
     }
   });

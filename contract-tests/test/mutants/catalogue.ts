@@ -2,9 +2,11 @@
  * The catalogue of deliberately broken implementations: each is the real stub with ONE
  * fault, and names the rule the contract suite must report broken.
  */
-import { baseModels, createDefaults, errorBody, operation, validateBody, violation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
+import { baseModels, createDefaults, operation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
+import { admitBody, errorBody, violation } from '../../../mock/http/answer-policy.js';
 import type { StubService } from '../../../mock/stub/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
+import { gateMutants } from './gate.js';
 
 const createPath = operation('createFineTuningJob').path;
 const isCreate = (r: FrontRequest) => r.method === 'POST' && r.path === createPath;
@@ -328,10 +330,12 @@ export const mutants: Mutant[] = [
       } catch {
         return jsonAnswer(400, errorBody(violation(400, 'request.malformed-json', 'invalid_json', 'The request body is not valid JSON')));
       }
-      const verdict = validateBody(operation('createFineTuningJob'), body);
+      const verdict = admitBody(operation('createFineTuningJob'), body);
       return verdict.ok ? r : jsonAnswer(400, errorBody(verdict.violation));
     },
   },
+  // Faults inside the request gate the servers share (its answer policy): mutants/gate.ts.
+  ...gateMutants,
   // ---- the naive 201 server's faults, one at a time, and faults that hide behaviour ----
   {
     name: 'one-organization-for-every-token',

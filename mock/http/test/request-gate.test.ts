@@ -326,6 +326,23 @@ describe('6. schema', () => {
     expect(verdict(notObject)).toMatchObject({ status: 400, param: null });
   });
 
+  it('a deeply nested JSON body under the size limit is 400, never a 5xx (no copy of it recurses)', async () => {
+    const n = 20_000; // 40 KB of brackets: under create's 64 KiB
+    const arrays = '['.repeat(n) + ']'.repeat(n);
+    const objects = '{"a":'.repeat(n / 4) + '1' + '}'.repeat(n / 4);
+    const cases: [string, string | null][] = [
+      [arrays, null],
+      [`{"training_files":${arrays}}`, 'training_files'],
+      [`{"training_files":["file-abc123"],"suffix":${objects}}`, 'suffix'],
+      [`{"training_files":["file-abc123"],"extra":${arrays}}`, 'extra'],
+    ];
+    for (const [body, param] of cases) {
+      expect(body.length).toBeLessThan(operation('createFineTuningJob').maxBodyBytes!);
+      const a = await call('POST', '/v1/fine_tuning/jobs', { ...AUTH, ...JSON_CT }, body);
+      expect(verdict(a), body.slice(0, 40)).toMatchObject({ status: 400, param });
+    }
+  });
+
   it('a form that breaks its schema is 400 naming the field', async () => {
     const form = new FormData();
     form.append('purpose', 'assistants');

@@ -8,15 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import {
-  errorBody,
-  validateResponse,
-  violation,
-  type FineTuningJobError,
-  type Operation,
-  type OperationId,
-  type Violation,
-} from '../../../spec/index.js';
+import { validateResponse, type FineTuningJobError, type Operation, type OperationId } from '../../../spec/index.js';
+import { errorBody, violation, type Violation } from '../../http/answer-policy.js';
 import { createService, type CreateJobInput, type PageInput, type ServiceOptions, type StubService } from '../service/service.js';
 import type { Result } from '../service/result.js';
 import { RULES } from '../service/rules.js';

@@ -5,12 +5,12 @@
  * the contract prescribes). It is a plain object of functions so a test can wrap one.
  */
 import { TextDecoder } from 'node:util';
+import { violation } from '../../http/answer-policy.js';
 import {
-  violation,
   type BaseModel,
   type CreateFineTuningJobRequest,
   type DeletedFile,
-  type FileList,
+  type FileObjectList,
   type FineTuningJob,
   type FineTuningJobError,
   type FineTuningJobEvent,
@@ -68,7 +68,7 @@ export interface StubService {
   cancelJob(org: string, jobId: string): Result<FineTuningJob>;
   listEvents(org: string, jobId: string, page: PageInput): Result<FineTuningJobEventList>;
   uploadFile(org: string, upload: UploadInput): Result<VaeroFile>;
-  listFiles(org: string, page: PageInput): Result<FileList>;
+  listFiles(org: string, page: PageInput): Result<FileObjectList>;
   retrieveFile(org: string, fileId: string): Result<VaeroFile>;
   /** The file's text, exactly as uploaded. */
   fileContent(org: string, fileId: string): Result<string>;

@@ -3,7 +3,7 @@
  * jobs are being created, `has_more`, and the same for files and events.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listLimits, type FileList, type FineTuningJobEventList, type FineTuningJobList } from '../../../spec/index.js';
+import { listLimits, type FileObjectList, type FineTuningJobEventList, type FineTuningJobList } from '../../../spec/index.js';
 import { bearer, conforms, referenceBody, startTestStub, v1, expectEveryAnswerConformed, type TestStub } from './helpers.js';
 
 // Every answer any stub in this file gives is checked against the spec, not only those a test inspects.
@@ -138,12 +138,12 @@ describe('events and files page the same way', () => {
       const res = await stub.http.post(v1('/files')).set('authorization', token).field('purpose', 'fine-tune').attach('file', Buffer.from(`doc ${i}\n`), `f${i}.txt`);
       ids.push(res.body.id);
     }
-    const first = conforms(await stub.http.get(v1('/files?limit=2')).set('authorization', token)) as FileList;
+    const first = conforms(await stub.http.get(v1('/files?limit=2')).set('authorization', token)) as FileObjectList;
     expect(first.data.map((f) => f.id)).toEqual([ids[2], ids[1]]);
     expect(first.has_more).toBe(true);
-    const second = conforms(await stub.http.get(v1(`/files?limit=2&after=${ids[1]}`)).set('authorization', token)) as FileList;
+    const second = conforms(await stub.http.get(v1(`/files?limit=2&after=${ids[1]}`)).set('authorization', token)) as FileObjectList;
     expect(second.data.map((f) => f.id)).toEqual([ids[0], 'file-abc124']);
-    const third = conforms(await stub.http.get(v1(`/files?limit=2&after=file-abc124`)).set('authorization', token)) as FileList;
+    const third = conforms(await stub.http.get(v1(`/files?limit=2&after=file-abc124`)).set('authorization', token)) as FileObjectList;
     expect(third).toMatchObject({ has_more: false });
     expect(third.data.map((f) => f.id)).toEqual(['file-abc123']);
   });

@@ -47,6 +47,13 @@ describe('bad input never gets a 5xx', () => {
     );
   });
 
+  it('a JSON body of 30,000 nested arrays (60 KB, under the limit) is 400 param null, not 500', async () => {
+    const n = 30_000;
+    const res = await stub.http.post(v1('/fine_tuning/jobs')).set('authorization', T).set('content-type', 'application/json').send('['.repeat(n) + ']'.repeat(n));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ param: null, code: 'invalid_type' });
+  });
+
   it('random raw bytes as a create body: never 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {

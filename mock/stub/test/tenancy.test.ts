@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { trainingFiles } from '../../../fixtures/index.js';
-import type { ErrorBody, FileList, FineTuningJob, FineTuningJobList, VaeroFile } from '../../../spec/index.js';
+import type { ErrorBody, FileObjectList, FineTuningJob, FineTuningJobList, VaeroFile } from '../../../spec/index.js';
 import { bearer, conforms, referenceBody, startTestStub, v1, expectEveryAnswerConformed, type TestStub } from './helpers.js';
 
 // Every answer any stub in this file gives is checked against the spec, not only those a test inspects.
@@ -96,8 +96,8 @@ describe('one organization per token', () => {
   });
 
   it('both see the shared samples in their file lists, and only their own uploads', async () => {
-    const listA = conforms(await stub.http.get(v1('/files')).set('authorization', A)) as FileList;
-    const listB = conforms(await stub.http.get(v1('/files')).set('authorization', B)) as FileList;
+    const listA = conforms(await stub.http.get(v1('/files')).set('authorization', A)) as FileObjectList;
+    const listB = conforms(await stub.http.get(v1('/files')).set('authorization', B)) as FileObjectList;
     expect(listA.data.map((f) => f.id)).toEqual([fileA.id, 'file-abc124', 'file-abc123']);
     expect(listB.data.map((f) => f.id)).toEqual(['file-abc124', 'file-abc123']);
   });
@@ -118,7 +118,7 @@ describe('one organization per token', () => {
     expect(conforms(del)).toEqual({ id, object: 'file', deleted: true });
     expect((await stub.http.get(v1(`/files/${id}`)).set('authorization', B)).status).toBe(404);
     expect((await stub.http.delete(v1(`/files/${id}`)).set('authorization', B)).status).toBe(404);
-    const list = conforms(await stub.http.get(v1('/files')).set('authorization', B)) as FileList;
+    const list = conforms(await stub.http.get(v1('/files')).set('authorization', B)) as FileObjectList;
     expect(list.data.map((f) => f.id)).not.toContain(id);
     const job = await stub.http.post(v1('/fine_tuning/jobs')).set('authorization', B).send({ training_files: [id] });
     expect(shape(job)).toMatchObject({ status: 400, param: 'training_files' });

@@ -1,26 +1,10 @@
 /**
- * The spec module's mapping from ajv errors to the contract's answer: status, param,
- * code and rule, and the order of checks inside a body.
+ * The servers' answer policy: from the spec validators' errors to the one answer a server
+ * gives (status, param, code and rule), the order of checks inside a body, the envelope.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  basePath,
-  createDefaults,
-  errorBody,
-  errorTypeFor,
-  firstViolation,
-  lifecycle,
-  listLimits,
-  matchOperation,
-  operation,
-  rule,
-  schemaValidator,
-  validateBody,
-  validateForm,
-  validateQuery,
-  validateResponse,
-  violation,
-} from '../index.js';
+import { createDefaults, document, listLimits, operation, operations, rule, schemaValidator, validateResponse, type SchemaObject } from '../../../spec/index.js';
+import { admitBody as validateBody, admitForm as validateForm, admitQuery as validateQuery, errorBody, errorTypeFor, firstViolation, violation } from '../answer-policy.js';
 
 const create = operation('createFineTuningJob');
 const list = operation('listFineTuningJobs');
@@ -32,7 +16,7 @@ function rejected(body: unknown) {
   return { status, param, code, ruleId };
 }
 
-describe('validateBody on the create body', () => {
+describe('admitBody on the create body', () => {
   it('applies the defaults to a copy and leaves the caller object alone', () => {
     const body = { training_files: ['file-x1'] };
     const r = validateBody(create, body);
@@ -81,7 +65,7 @@ describe('validateBody on the create body', () => {
   });
 });
 
-describe('validateQuery', () => {
+describe('admitQuery', () => {
   it('coerces the text of a query string and applies the default limit', () => {
     expect(validateQuery(list, { limit: '5' })).toEqual({ ok: true, value: { limit: 5 } });
     expect(validateQuery(list, {})).toEqual({ ok: true, value: { limit: listLimits.default } });
@@ -116,31 +100,16 @@ describe('errors and responses', () => {
     expect(validateResponse(create, 400, errorBody(v)).ok).toBe(false);
   });
 
+  it('every error status an operation declares has an error type the envelope allows', () => {
+    const types = ((document.components!.schemas!.ErrorResponse as SchemaObject).properties!.error as SchemaObject).properties!.type as SchemaObject;
+    for (const op of operations) for (const status of op.responses.keys()) if (status >= 400) expect(types.enum, `${op.operationId} ${status}`).toContain(errorTypeFor(status));
+  });
+
   it('reports an undeclared status and names the rules a response breaks', () => {
     expect(validateResponse(create, 201, {})).toEqual({ ok: false, reason: 'undeclared-status' });
     const r = validateResponse(create, 200, { object: 'fine_tuning.job' });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason === 'schema' && r.ruleIds).toContain('job.id');
-  });
-});
-
-describe('routing and figures', () => {
-  it('matches paths relative to the base URL and decodes path parameters', () => {
-    const m = matchOperation('GET', '/fine_tuning/jobs/ftjob-a%2Db/events');
-    expect(m?.operation.operationId).toBe('listFineTuningEvents');
-    expect(m?.pathParams).toEqual({ fine_tuning_job_id: 'ftjob-a-b' });
-    expect(matchOperation('post', '/fine_tuning/jobs')?.operation.operationId).toBe('createFineTuningJob');
-    expect(matchOperation('PUT', '/fine_tuning/jobs')).toBeUndefined();
-    expect(matchOperation('GET', '/fine_tuning/jobs/a/b')).toBeUndefined();
-    expect(basePath).toBe('/v1');
-  });
-
-  it('the lifecycle starts unfinished and finished statuses go nowhere', () => {
-    for (const s of lifecycle.initial) expect(lifecycle.finished).not.toContain(s);
-    for (const s of lifecycle.finished) expect(lifecycle.next[s]).toEqual([]);
-    for (const s of Object.keys(lifecycle.next) as (keyof typeof lifecycle.next)[]) {
-      if (!lifecycle.finished.includes(s)) expect(lifecycle.next[s]).toContain('cancelled');
-    }
   });
 });
 

@@ -1,0 +1,83 @@
+/**
+ * The judge shares only the contract's data with what it judges: no module of the suite
+ * (contract-tests/, its tests aside) imports, directly or through another module, the
+ * servers' code (mock/**: the request gate, the answer policy, the stub, the Prism front).
+ * It may reach spec/ (data, types, validators) and fixtures/ (labelled cases), nothing else
+ * of this repository. Imports are read with TypeScript's own pre-processor.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const rel = (f: string) => relative(root, f).split('\\').join('/');
+
+function sourcesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'test' || e.name === 'node_modules' ? [] : sourcesUnder(p);
+    return /\.ts$/.test(e.name) && !/\.d\.ts$/.test(e.name) ? [p] : [];
+  });
+}
+
+/** The repository files a module imports (static, re-exported, type-only and dynamic imports). */
+function importsOf(file: string): string[] {
+  const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+  return info.importedFiles
+    .map((f) => f.fileName)
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => {
+      const target = resolve(dirname(file), spec);
+      const candidates = [target.replace(/\.js$/, '.ts'), target, `${target}.ts`, join(target, 'index.ts')];
+      const found = candidates.find((c) => existsSync(c) && c.endsWith('.ts'));
+      if (!found) throw new Error(`${rel(file)}: cannot resolve ${spec}`);
+      return found;
+    });
+}
+
+/** Every module reachable from the suite's own modules, with the chain that reaches it. */
+function reachable(): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  const queue: [string, string[]][] = sourcesUnder(join(root, 'contract-tests')).map((f) => [f, [rel(f)]]);
+  for (const [f, chain] of queue) seen.set(f, chain);
+  for (let i = 0; i < queue.length; i++) {
+    const [file, chain] = queue[i]!;
+    for (const dep of importsOf(file)) {
+      if (seen.has(dep)) continue;
+      const next = [...chain, rel(dep)];
+      seen.set(dep, next);
+      queue.push([dep, next]);
+    }
+  }
+  return seen;
+}
+
+describe('the judge imports nothing of the judged', () => {
+  const graph = reachable();
+
+  it('reads a real graph: the suite reaches the spec module and the fixtures', () => {
+    const files = [...graph.keys()].map(rel);
+    expect(files).toContain('contract-tests/runner.ts');
+    expect(files).toContain('contract-tests/checks/generated.ts');
+    expect(files).toContain('spec/index.ts');
+    expect(files).toContain('fixtures/index.ts');
+  });
+
+  it('no module of the suite reaches mock/ (the servers and their answer policy), directly or transitively', () => {
+    const intoServers = [...graph.entries()].filter(([f]) => rel(f).startsWith('mock/')).map(([, chain]) => chain.join(' -> '));
+    expect(intoServers).toEqual([]);
+  });
+
+  it('what it reaches outside contract-tests/ is spec/ and fixtures/ only', () => {
+    const outside = [...graph.keys()].map(rel).filter((f) => !/^(contract-tests|spec|fixtures)\//.test(f));
+    expect(outside).toEqual([]);
+  });
+
+  it('would see a violation: the answer policy is reachable from the stub it serves', () => {
+    // The same walk from a server module reaches the policy, so the walk can find such an edge.
+    const stubImports = importsOf(join(root, 'mock/http/request-gate.ts')).map(rel);
+    expect(stubImports).toContain('mock/http/answer-policy.ts');
+  });
+});
