@@ -1,6 +1,6 @@
 /** `vaero stub`: start the stateful stub (flags, or VAERO_* environment variables). */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './http/headers.js';
+import { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './http/headers.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -55,6 +55,16 @@ export function registerStubCommand(program: Command): void {
         `  ${MOCK_FAIL_MESSAGE_HEADER}: <text>   (optional) the failed job's error message`,
         `  ${MOCK_STATUS_HEADER}: 429|500        on any request: answer that status (after route and auth)`,
         `  POST ${ADMIN_FAIL_NEXT_PATH} {"code","message"} with your bearer token: your next job fails; DELETE disarms`,
+        '',
+        `Steering from tests (with your bearer token; see mock/stub/README.md):`,
+        ...[
+          ['POST', 'reset', "forget your organization's jobs, files and settings"],
+          ['POST', 'jobs {"status","error"?,…}', 'seed a job in any status'],
+          ['POST', 'files {"filename","content"}', 'seed a file'],
+          ['POST', 'advance {"ms"}', 'move your jobs ms further through their lifecycle'],
+          ['POST', 'latency {"ms","operations"?}', 'answer later (DELETE removes it)'],
+          ['GET', 'requests', 'the API requests you made'],
+        ].map(([method, what, why]) => `  ${method!.padEnd(5)}${`${ADMIN_PREFIX}${what}`.padEnd(40)}${why}`),
       ].join('\n'),
     )
     .action(async (flags: StubFlags) => {

@@ -14,8 +14,9 @@ import { createService, type CreateJobInput, type PageInput, type ServiceOptions
 import type { Result } from '../service/result.js';
 import { RULES } from '../service/rules.js';
 import { readBearer } from '../../http/bearer.js';
-import { authViolation, checkBody, checkHead, readJson, type Aborted, type Rejected } from '../../http/request-gate.js';
-import { ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
+import { checkBody, checkHead, type Aborted, type Rejected } from '../../http/request-gate.js';
+import { handleAdmin, isAdminPath, mockFailure } from './admin.js';
+import { MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
 import { createRequestLog, formatLine, type LogSink } from './log.js';
 
 export interface StubOptions extends ServiceOptions {
@@ -27,7 +28,7 @@ export interface StubOptions extends ServiceOptions {
   log?: LogSink | false;
 }
 
-export { ADMIN_FAIL_NEXT_PATH, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
+export { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
 
 interface Context {
   org: string;
@@ -59,8 +60,7 @@ const HANDLERS: Record<OperationId, (s: StubService, c: Context) => Result<unkno
 };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-/** The admin endpoint's own body limit (it is not an operation of the spec). */
-const ADMIN_MAX_BODY_BYTES = 4096;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createApp(options: StubOptions = {}): Express {
   const service = options.service ?? createService(options);
@@ -82,18 +82,25 @@ export function createApp(options: StubOptions = {}): Express {
       'content-length': Buffer.byteLength(payload),
     });
     res.end(payload);
+    const org = (res as Response).locals?.org as string | undefined;
+    if (org) {
+      const requestId = res.getHeader('x-request-id') ?? req.headers['x-request-id'];
+      service.control.requests.record(org, {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        status,
+        rule: rejection?.ruleId ?? null,
+        param: rejection?.param ?? null,
+        time: new Date().toISOString(),
+        request_id: typeof requestId === 'string' ? requestId : null,
+      });
+    }
     const line = formatLine(req.method ?? '', req.url ?? '', status, performance.now() - started, rejection && { ruleId: rejection.ruleId, param: rejection.param });
     log(note ? `${line} ${note}` : line);
   };
 
   const reject = (req: IncomingMessage, res: ServerResponse, started: number, op: Operation | undefined, v: Violation): void => {
     send(req, res, started, op, v.status, errorBody(v), v);
-  };
-
-  /** The gate's bearer check, then the token's organization (admin endpoint). */
-  const authenticate = (req: IncomingMessage): Result<string> => {
-    const bearer = readBearer(req.headers.authorization);
-    return 'problem' in bearer ? { ok: false, error: authViolation(bearer.problem) } : service.authenticate(bearer.token);
   };
 
   const handle = async (req: Request, res: Response): Promise<void> => {
@@ -105,7 +112,19 @@ export function createApp(options: StubOptions = {}): Express {
       log(formatLine(req.method, req.url, 204, performance.now() - started));
       return;
     }
-    if (req.url === ADMIN_FAIL_NEXT_PATH || req.url.startsWith(ADMIN_FAIL_NEXT_PATH + '?')) return adminFailNext(req, res, started);
+    if (isAdminPath(req.url)) {
+      return handleAdmin(req, service, {
+        send: (status, body) => send(req, res, started, undefined, status, body),
+        reject: (v) => reject(req, res, started, undefined, v),
+        refuse: (r) => refuse(req, res, started, r),
+      });
+    }
+    // Whose request this is, for the organization's request log (even one for an unknown route).
+    const caller = readBearer(req.headers.authorization);
+    if ('token' in caller) {
+      const known = service.authenticate(caller.token);
+      if (known.ok) res.locals.org = known.value;
+    }
 
     // 1. route, 2. auth (the gate), then the token's organization (this stub's --tokens)
     const checked = checkHead(req);
@@ -113,6 +132,9 @@ export function createApp(options: StubOptions = {}): Express {
     const head = checked.head;
     const org = service.authenticate(head.token);
     if (!org.ok) return reject(req, res, started, head.operation, org.error);
+    // Latency a test asked for (POST /__vaero/latency), before anything is answered.
+    const latency = service.control.latencyFor(org.value, head.operation.operationId);
+    if (latency) await sleep(latency);
 
     // A simulated rate limit or outage, asked for by the client.
     const simulated = req.headers[MOCK_STATUS_HEADER];
@@ -166,23 +188,6 @@ export function createApp(options: StubOptions = {}): Express {
     send(req, res, started, op, status, body, undefined, `simulated by ${MOCK_STATUS_HEADER}`);
   };
 
-  /** POST {code?, message?} arms a failure for the caller's next job; DELETE disarms it. */
-  const adminFailNext = async (req: Request, res: Response, started: number): Promise<void> => {
-    const auth = authenticate(req);
-    if (!auth.ok) return reject(req, res, started, undefined, auth.error);
-    if (req.method === 'DELETE') {
-      service.failNextJob(auth.value, null);
-      return send(req, res, started, undefined, 200, { armed: false, failure: null });
-    }
-    if (req.method !== 'POST') return reject(req, res, started, undefined, violation(404, RULES.unknownRoute, 'route_not_found', `No route ${req.method} ${ADMIN_FAIL_NEXT_PATH}`));
-    const read = await readJson(req, ADMIN_MAX_BODY_BYTES, undefined, { empty: {} });
-    if (!read.ok) return refuse(req, res, started, read);
-    const body = (read.value ?? {}) as { code?: unknown; message?: unknown };
-    const failure = mockFailure(typeof body.code === 'string' ? body.code : 'training_failed', typeof body.message === 'string' ? body.message : undefined);
-    service.failNextJob(auth.value, failure);
-    send(req, res, started, undefined, 200, { armed: true, failure });
-  };
-
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -204,7 +209,3 @@ export function createApp(options: StubOptions = {}): Express {
   return app;
 }
 
-function mockFailure(code: string, message: string | string[] | undefined): FineTuningJobError {
-  const text = Array.isArray(message) ? message[0] : message;
-  return { code: code.trim().slice(0, 64), message: text?.trim() || `Simulated failure (${code.trim().slice(0, 64)}) requested from the stub`, param: null };
-}

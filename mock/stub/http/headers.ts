@@ -11,3 +11,5 @@ export const MOCK_FAIL_MESSAGE_HEADER = 'vaero-mock-fail-message';
 export const MOCK_STATUS_HEADER = 'vaero-mock-status';
 /** Admin endpoint (outside the API's base path): POST arms a failure for the caller's next job, DELETE disarms it. */
 export const ADMIN_FAIL_NEXT_PATH = '/__vaero/fail-next';
+/** Every admin endpoint lives under this prefix (see mock/stub/README.md). */
+export const ADMIN_PREFIX = '/__vaero/';

@@ -19,11 +19,17 @@ export type JournalRecord =
       suffix: string | null;
       fineTunedModel: string;
       failure: FineTuningJobError | null;
+      /** A seeded job's anchor (see timeline.ts); absent for a created one. */
+      anchorMs?: number;
     }
   | { op: 'cancel'; org: string; id: string; atMs: number }
   | { op: 'file'; org: string; id: string; createdMs: number; filename: string; purpose: string; content: string }
   | { op: 'delete-file'; org: string; id: string }
   | { op: 'fail-next'; org: string; failure: FineTuningJobError | null }
+  /** The organization's state was reset (POST /__vaero/reset). */
+  | { op: 'reset'; org: string }
+  /** The organization's lifecycle clock was advanced by `ms` (POST /__vaero/advance). */
+  | { op: 'advance'; org: string; atMs: number; ms: number }
   /** The stub started on this journal at `atMs`, its lifecycle running at `speed`. */
   | { op: 'session'; atMs: number; speed: number };
 

@@ -4,7 +4,6 @@
  * already validated against the spec and answers a Result (its value, or the Violation
  * the contract prescribes). It is a plain object of functions so a test can wrap one.
  */
-import { TextDecoder } from 'node:util';
 import { violation } from '../../http/answer-policy.js';
 import {
   type BaseModel,
@@ -13,20 +12,20 @@ import {
   type FileObjectList,
   type FineTuningJob,
   type FineTuningJobError,
-  type FineTuningJobEvent,
   type FineTuningJobEventList,
   type FineTuningJobList,
-  type FineTuningJobStatus,
   type StyleModel,
   type VaeroFile,
 } from '../../../spec/index.js';
 import { realClock, sessionClock, type LifecycleClock } from './clock.js';
-import { eventId, fineTunedModelName, newFileId, newJobId, organizationIdFor, stepOfEventId } from './ids.js';
+import { createControl, type StubControl } from './control.js';
+import { fineTunedModelName, newFileId, newJobId, organizationIdFor, stepOfEventId } from './ids.js';
 import { Journal, type JournalRecord } from './journal.js';
-import { CANCEL_STEP, CANCELLED, FAILED, FAILURE_STEPS, isFinished, SUCCEEDED, SUCCESS_STEPS, type Step } from './lifecycle.js';
+import { CANCELLED, isFinished } from './lifecycle.js';
 import { err, ok, type Result } from './result.js';
 import { RULES } from './rules.js';
-import { sampleFiles } from './samples.js';
+import { createStore, type FileRecord, type JobRecord } from './store.js';
+import { trainingFilesOf } from './training-files.js';
 
 export interface ServiceOptions {
   /** The lifecycle clock (default: the real clock at `speed`). */
@@ -75,62 +74,11 @@ export interface StubService {
   deleteFile(org: string, fileId: string): Result<DeletedFile>;
   /** Make the organization's next created job fail with this error (null: disarm). */
   failNextJob(org: string, failure: FineTuningJobError | null): Result<FineTuningJobError | null>;
+  /** A test's steering: reset an organization, seed jobs and files, advance its clock, latency, the request log. */
+  readonly control: StubControl;
   /** Flush and close the journal. */
   close(): void;
 }
-
-interface JobRecord {
-  id: string;
-  org: string;
-  createdMs: number;
-  style_model: StyleModel;
-  base_model: BaseModel;
-  training_files: string[];
-  suffix: string | null;
-  fineTunedModel: string;
-  failure: FineTuningJobError | null;
-  cancelledMs: number | null;
-  // Materialised from the clock: how far through its steps the job is. Its events are
-  // not stored: event i is step i (or the cancel), rebuilt when listed.
-  steps: readonly Step[];
-  applied: number;
-  status: FineTuningJobStatus;
-  finishedMs: number | null;
-}
-
-interface FileRecord {
-  id: string;
-  createdAt: number;
-  filename: string;
-  bytes: number;
-  purpose: VaeroFile['purpose'];
-  content: string;
-  shared: boolean;
-  deleted: boolean;
-}
-
-interface Org {
-  id: string;
-  jobs: JobRecord[];
-  jobIndex: Map<string, number>;
-  files: FileRecord[];
-  fileIndex: Map<string, number>;
-  failNext: FineTuningJobError | null;
-}
-
-const seconds = (ms: number): number => Math.floor(ms / 1000);
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-const SHARED_FILES: readonly FileRecord[] = sampleFiles.map((s) => ({
-  id: s.id,
-  createdAt: s.createdAt,
-  filename: s.filename,
-  bytes: Buffer.byteLength(s.content),
-  purpose: 'fine-tune',
-  content: s.content,
-  shared: true,
-  deleted: false,
-}));
 
 /** Items newest first (highest index first), starting below index `start`, skipping what `visible` rejects. */
 function pageOf<U>(start: number, limit: number, visible: (i: number) => boolean, view: (i: number) => U): { data: U[]; has_more: boolean } {
@@ -142,6 +90,7 @@ function pageOf<U>(start: number, limit: number, visible: (i: number) => boolean
   return { data, has_more };
 }
 const always = (): boolean => true;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function createService(options: ServiceOptions = {}): StubService {
   const live = options.clock ?? realClock(options.speed ?? 1);
@@ -151,107 +100,11 @@ export function createService(options: ServiceOptions = {}): StubService {
   const earlierSessions = (opened?.records ?? []).flatMap((r) => (r.op === 'session' ? [{ atMs: r.atMs, speed: r.speed }] : []));
   const clock = sessionClock(earlierSessions, live, startedAt);
   const allowed = options.tokens?.length ? new Set(options.tokens) : undefined;
-  const orgs = new Map<string, Org>();
   const orgByToken = new Map<string, string>();
+  const store = createStore(clock);
+  const { orgFor, materialise, eventCount, eventAt, jobView, addJob, findJob, cancelAt, addFile, findFile, fileView } = store;
   let journal: Journal | undefined;
-
-  const orgFor = (id: string): Org => {
-    let org = orgs.get(id);
-    if (!org) {
-      org = { id, jobs: [], jobIndex: new Map(), files: [...SHARED_FILES], fileIndex: new Map(), failNext: null };
-      SHARED_FILES.forEach((f, i) => org!.fileIndex.set(f.id, i));
-      orgs.set(id, org);
-    }
-    return org;
-  };
-
   const record = (r: JournalRecord): void => journal?.append(r);
-
-  // ---- jobs ---------------------------------------------------------------
-  const applyStep = (job: JobRecord, step: Omit<Step, 'at'>, atMs: number): void => {
-    if (step.status) {
-      job.status = step.status;
-      if (isFinished(step.status)) job.finishedMs = atMs;
-    }
-  };
-
-  /** How many events the job has emitted so far (after materialise). */
-  const eventCount = (job: JobRecord): number => job.applied + (job.status === CANCELLED ? 1 : 0);
-
-  /** Event i of a job: step i of its lifecycle, or its cancellation. */
-  const eventAt = (job: JobRecord, i: number): FineTuningJobEvent => {
-    const step = i < job.applied ? (job.steps[i] as Step) : undefined;
-    const at = step ? clock.wallTimeAfter(job.createdMs, step.at) : (job.cancelledMs as number);
-    const { level, type, message } = step ?? CANCEL_STEP;
-    return {
-      object: 'fine_tuning.job.event',
-      id: eventId(job.id, i),
-      created_at: seconds(at),
-      level,
-      message: message({ fineTunedModel: job.fineTunedModel, failure: job.failure }),
-      type,
-    };
-  };
-
-  /** Bring a job up to date with the clock (its lifecycle advances lazily, when it is read). */
-  const materialise = (job: JobRecord): JobRecord => {
-    if (isFinished(job.status)) return job;
-    const elapsed = clock.elapsedSince(job.createdMs);
-    const until = job.cancelledMs ?? Infinity;
-    while (job.applied < job.steps.length) {
-      const step = job.steps[job.applied] as Step;
-      if (step.at > elapsed) break;
-      const at = clock.wallTimeAfter(job.createdMs, step.at);
-      if (at > until) break;
-      applyStep(job, step, at);
-      job.applied++;
-    }
-    if (job.cancelledMs !== null && !isFinished(job.status)) applyStep(job, CANCEL_STEP, job.cancelledMs);
-    return job;
-  };
-
-  const jobView = (job: JobRecord): FineTuningJob => ({
-    object: 'fine_tuning.job',
-    id: job.id,
-    style_model: job.style_model,
-    base_model: job.base_model,
-    created_at: seconds(job.createdMs),
-    finished_at: job.finishedMs === null ? null : seconds(job.finishedMs),
-    fine_tuned_model: job.status === SUCCEEDED ? job.fineTunedModel : null,
-    organization_id: job.org,
-    status: job.status,
-    training_files: job.training_files.slice(),
-    error: job.status === FAILED ? job.failure : null,
-  });
-
-  const addJob = (r: Extract<JournalRecord, { op: 'job' }>): JobRecord => {
-    const org = orgFor(r.org);
-    const job: JobRecord = {
-      id: r.id,
-      org: r.org,
-      createdMs: r.createdMs,
-      style_model: r.style_model as StyleModel,
-      base_model: r.base_model as BaseModel,
-      training_files: r.training_files,
-      suffix: r.suffix,
-      fineTunedModel: r.fineTunedModel,
-      failure: r.failure,
-      cancelledMs: null,
-      steps: r.failure ? FAILURE_STEPS : SUCCESS_STEPS,
-      applied: 0,
-      status: (r.failure ? FAILURE_STEPS : SUCCESS_STEPS).find((s) => s.status)!.status!,
-      finishedMs: null,
-    };
-    org.jobIndex.set(job.id, org.jobs.length);
-    org.jobs.push(job);
-    return job;
-  };
-
-  const findJob = (org: string, id: string): JobRecord | undefined => {
-    const o = orgs.get(org);
-    const i = o?.jobIndex.get(id);
-    return i === undefined ? undefined : o!.jobs[i];
-  };
 
   const jobNotFound = (id: string) => err(violation(404, RULES.notFound, 'not_found', `No fine-tuning job with id ${id}`));
   const fileNotFound = (id: string) => err(violation(404, RULES.notFound, 'not_found', `No file with id ${id}`));
@@ -275,44 +128,7 @@ export function createService(options: ServiceOptions = {}): StubService {
     return ok({ object: 'list', ...pageOf(start, page.limit, visible, view) });
   };
 
-  const cancelAt = (job: JobRecord, atMs: number): void => {
-    job.cancelledMs = atMs;
-    materialise(job);
-  };
-
-  // ---- files --------------------------------------------------------------
-  const addFile = (r: Extract<JournalRecord, { op: 'file' }>): FileRecord => {
-    const org = orgFor(r.org);
-    const file: FileRecord = {
-      id: r.id,
-      createdAt: seconds(r.createdMs),
-      filename: r.filename,
-      bytes: Buffer.byteLength(r.content),
-      purpose: r.purpose as VaeroFile['purpose'],
-      content: r.content,
-      shared: false,
-      deleted: false,
-    };
-    org.fileIndex.set(file.id, org.files.length);
-    org.files.push(file);
-    return file;
-  };
-
-  const findFile = (org: string, id: string): FileRecord | undefined => {
-    const o = orgFor(org);
-    const i = o.fileIndex.get(id);
-    const f = i === undefined ? undefined : o.files[i];
-    return f && !f.deleted ? f : undefined;
-  };
-
-  const fileView = (f: FileRecord): VaeroFile => ({
-    id: f.id,
-    object: 'file',
-    bytes: f.bytes,
-    created_at: f.createdAt,
-    filename: f.filename,
-    purpose: f.purpose,
-  });
+  const control = createControl({ store, clock, record, failNext: (org, failure) => service.failNextJob(org, failure) });
 
   // ---- replay -------------------------------------------------------------
   const replay = (r: JournalRecord): void => {
@@ -336,6 +152,10 @@ export function createService(options: ServiceOptions = {}): StubService {
       case 'fail-next':
         orgFor(r.org).failNext = r.failure;
         break;
+      case 'reset':
+      case 'advance':
+        control.replay(r);
+        break;
       case 'session':
         break; // read before the replay, by the clock
     }
@@ -348,8 +168,9 @@ export function createService(options: ServiceOptions = {}): StubService {
   }
 
   // ---- the service --------------------------------------------------------
-  return {
+  const service: StubService = {
     clock,
+    control,
 
     authenticate(token) {
       if (allowed && !allowed.has(token)) {
@@ -365,18 +186,8 @@ export function createService(options: ServiceOptions = {}): StubService {
     },
 
     createJob(org, input, opts = {}) {
-      // The job keeps the files' own id strings, not the request's copies (less memory kept per job).
-      const trainingFiles: string[] = [];
-      for (const id of input.training_files) {
-        const f = findFile(org, id);
-        if (!f) {
-          return err(violation(400, RULES.trainingFiles, 'file_not_found', `training_files: no file with id ${id}`, 'training_files'));
-        }
-        if (f.purpose !== 'fine-tune') {
-          return err(violation(400, RULES.trainingFiles, 'invalid_file_format', `training_files: file ${id} was not uploaded with purpose fine-tune`, 'training_files'));
-        }
-        trainingFiles.push(f.id);
-      }
+      const trainingFiles = trainingFilesOf(store, org, input.training_files);
+      if (!trainingFiles.ok) return trainingFiles;
       const o = orgFor(org);
       const failure = opts.failure ?? o.failNext;
       if (o.failNext && !opts.failure) {
@@ -390,7 +201,7 @@ export function createService(options: ServiceOptions = {}): StubService {
         createdMs: clock.now(),
         style_model: input.style_model,
         base_model: input.base_model,
-        training_files: trainingFiles,
+        training_files: trainingFiles.value,
         suffix: input.suffix ?? null,
         fineTunedModel: fineTunedModelName(input.suffix),
         failure: failure ?? null,
@@ -498,4 +309,5 @@ export function createService(options: ServiceOptions = {}): StubService {
       journal = undefined;
     },
   };
+  return service;
 }
