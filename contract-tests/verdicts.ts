@@ -85,5 +85,8 @@ export function outcomeOf(results: readonly RuleResult[]): { outcome: Outcome; i
   if (results.some((r) => r.verdict === 'broken' && r.severity === 'error')) return { outcome: 'nonconform', inconclusiveBecause: [] };
   const unjudged = results.filter((r) => r.required && r.verdict === 'not-judged');
   if (!unjudged.length) return { outcome: 'conform', inconclusiveBecause: [] };
-  return { outcome: 'inconclusive', inconclusiveBecause: unjudged.map((r) => `${r.id}: ${r.notJudged.filter((n) => n.cause !== 'configuration').map((n) => n.reason).join('; ')}`) };
+  // One line per reason, naming the rules it left unjudged.
+  const byReason = new Map<string, string[]>();
+  for (const r of unjudged) for (const n of r.notJudged.filter((x) => x.cause !== 'configuration')) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), r.id]);
+  return { outcome: 'inconclusive', inconclusiveBecause: [...byReason].map(([reason, ids]) => `${ids.join(', ')}: ${reason}`) };
 }

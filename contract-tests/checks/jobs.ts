@@ -268,7 +268,8 @@ export const jobSucceedsWithModelName: Check = {
       // The run's jobs did not succeed in time: the post-success rules are judged on the job --job names.
       ctx.state.succeededJob = given;
       await judgeSucceeded(ctx, given, undefined, undefined);
-      ctx.notJudged('job.fine_tuned_model.suffix', `the suffix part of the model name: ${unjudged.join('; ')} (judged the pattern on --job ${given.id})`);
+      // Its suffix is not in the job object: the name is judged by its form only, as the user chose.
+      ctx.notJudged('job.fine_tuned_model.suffix', `the suffix part of the model name (${unjudged.join('; ')}): --job ${given.id} was judged by the name's form only`, 'configuration');
       return;
     }
     const reason = `${unjudged.join('; ')}, so the model name${unjudged.length > 1 ? 's' : ''}, finish and events of a succeeded job could not be checked${given ? '' : ' (for a service whose jobs take long, name a succeeded job with --job ID)'}`;

@@ -5,6 +5,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,7 +166,43 @@ describe('vaero test against a mutant', () => {
   });
 });
 
+describe('vaero test against jobs that never move: inconclusive', () => {
+  it('exits 3 naming the unjudged rules; --allow-inconclusive exits 0 and still names them', async () => {
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: 0, log: false });
+    try {
+      const args = ['--base-url', stub.baseUrl, '--seed', '12', '--job-timeout', '800', '--no-progress'];
+      const run = await vaero(args, { VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B });
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/^INCONCLUSIVE: rules \d+ held, 0 broken/m);
+      expect(run.stdout).toMatch(/NOT JUDGED[^]*job\.fine_tuned_model\.suffix: job ftjob-\S+ \(ftm-contract-suite-\{uuid\}\) was still validating_files after --job-timeout 800 ms/);
+      const allowed = await vaero([...args, '--allow-inconclusive'], { VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B });
+      expect(allowed.code).toBe(0);
+      expect(allowed.stdout).toContain('INCONCLUSIVE');
+      expect(await vaero(['--base-url', stub.baseUrl, '--max-wait', 'soon'], { VAERO_TOKEN: TOKEN })).toMatchObject({ code: 2 });
+    } finally {
+      await stub.close();
+    }
+  }, 120_000);
+});
+
 describe('vaero test usage errors and an unreachable server exit 2 with a clear message', () => {
+  it('a base URL serving HTML: one line saying what came back, nothing else runs', async () => {
+    const html = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>Directory listing for /</title>');
+    });
+    await new Promise<void>((r) => html.listen(0, '127.0.0.1', r));
+    try {
+      const run = await vaero(['--base-url', `http://127.0.0.1:${(html.address() as { port: number }).port}/v1`, '--token', TOKEN]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/is not the Vaero API: GET \/fine_tuning\/jobs\?limit=1 answered 200 text\/html: "<!doctype html>/);
+      expect(run.stdout).toBe('');
+    } finally {
+      await new Promise<void>((r) => html.close(() => r()));
+    }
+  });
+
   async function closedPort(): Promise<number> {
     const srv = createServer();
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));

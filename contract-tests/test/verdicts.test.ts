@@ -82,6 +82,29 @@ describe('inconclusive runs (exit 3)', () => {
     }
   });
 
+  it('--job names a succeeded job: the post-success rules are judged on it and the run concludes', async () => {
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: 0, log: false });
+    try {
+      // A job of organization A's that finished long ago (seeded, as the real service's would have).
+      const seeded = await fetch(`${new URL(stub.baseUrl).origin}/__vaero/jobs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'succeeded', suffix: 'seeded' }),
+      });
+      expect(seeded.status).toBe(200);
+      const job = (await seeded.json()) as { id: string };
+      const r = await runContractSuite({ baseUrl: stub.baseUrl, ...tokens, profile: 'full', seed: 4, jobTimeoutMs: 500, jobId: job.id });
+      expect(r.outcome, r.inconclusiveBecause.join('\n')).toBe('conform');
+      for (const id of ['job.lifecycle', 'event.shape', 'job.cancel']) expect(r.rules.find((x) => x.id === id)?.verdict, id).toBe('held');
+      // The suffix of a job the run did not create is unknown: that part is skipped, by the user's choice.
+      const model = r.rules.find((x) => x.id === 'job.fine_tuned_model.suffix')!;
+      expect(model.verdict).toBe('skipped');
+      expect(model.notJudged[0]?.reason).toMatch(new RegExp(`--job ${job.id}`));
+    } finally {
+      await stub.close();
+    }
+  });
+
   it('a server that answers only 429 ends inconclusive within --max-wait', async () => {
     const { baseUrl, server } = await serve((_req, res) => {
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
