@@ -388,7 +388,10 @@ export interface components {
         /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
         TooManyRequests: {
             headers: {
-                /** @description Seconds to wait before retrying. */
+                /**
+                 * @description Seconds to wait before retrying.
+                 * @example 1
+                 */
                 "Retry-After"?: number;
                 [name: string]: unknown;
             };

@@ -9,9 +9,10 @@
 import { performance } from 'node:perf_hooks';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { rule } from '../../spec/index.js';
+import { rule, type Operation } from '../../spec/index.js';
 import { errorBody, violation, type Violation } from '../http/answer-policy.js';
-import { admit } from '../http/request-gate.js';
+import { checkBody, checkHead, type Aborted, type Rejected } from '../http/request-gate.js';
+import { asksForError, readSteering, type Steering } from '../http/steering-headers.js';
 import { parseViolationsHeader, translateViolations } from './translate.js';
 
 export interface FrontOptions {
@@ -31,6 +32,26 @@ export interface FrontOptions {
 /** Headers of Prism's answer that are about its body, not about Prism. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after'];
 
+/**
+ * A body the operation accepts, made from the spec: its first request example (JSON), or a
+ * form with each required field (a file part for a binary one, else the first allowed value).
+ */
+function validBodyFor(op: Operation): string | FormData | undefined {
+  if (!op.requestMediaTypes.length) return undefined;
+  if (op.requestMediaTypes.includes('application/json')) return JSON.stringify(Object.values(op.requestExamples)[0] ?? {});
+  const schema = op.requestSchema as { required?: string[]; properties?: Record<string, { enum?: string[]; format?: string; contentMediaType?: string }> };
+  const form = new FormData();
+  for (const name of schema.required ?? []) {
+    const p = schema.properties?.[name] ?? {};
+    if (p.format === 'binary' || p.contentMediaType) form.append(name, new Blob(['sample\n'], { type: 'text/plain' }), 'sample.txt');
+    else form.append(name, p.enum?.[0] ?? 'x');
+  }
+  return form;
+}
+
+/** Prism compares the scheme word case-sensitively; HTTP does not, and the gate checked it. */
+const prismAuthorization = (header: string): string => header.trim().replace(/^bearer[ \t]+/i, 'Bearer ');
+
 export function createFront(options: FrontOptions): Express {
   const judge = options.judge ?? 'spec';
   const log = options.log;
@@ -47,12 +68,13 @@ export function createFront(options: FrontOptions): Express {
       const ms = (performance.now() - started).toFixed(1);
       // A rejection only Prism made (the spec module let it through) says so: it is a divergence.
       const why = v ? ` ${v.ruleId} param=${v.param ?? 'null'}${res.locals.byPrism && judge === 'spec' ? ' (Prism only)' : ''}` : '';
-      log(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms}ms${why}`);
+      const asked = res.locals.asked ? ` simulated by ${res.locals.asked as string}` : '';
+      log(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms}ms${why}${asked}`);
     });
     next();
   });
   // CORS on every answer, preflights answered 204 (frontends call the mock from another port).
-  app.use(cors({ maxAge: 600 }));
+  app.use(cors({ maxAge: 600, exposedHeaders: ['Retry-After'] })); // a browser app may read Retry-After, as from the stub
 
   const reject = (res: Response, v: Violation) => {
     res.locals.violation = v;
@@ -60,13 +82,23 @@ export function createFront(options: FrontOptions): Express {
   };
 
   app.use(async (req, res) => {
-    // 1-6: route, auth, content type and coding, size, syntax, and (judge spec) schema.
-    const gate = await admit(req, { schema: judge === 'spec', rawBody: true });
-    if (!gate.ok) {
-      if ('aborted' in gate) return void res.destroy(); // the client went away mid-body
-      if (gate.close) res.setHeader('connection', 'close');
-      return reject(res, gate.violation);
-    }
+    const refuse = (r: Rejected | Aborted) => {
+      if ('aborted' in r) return void res.destroy(); // the client went away mid-body
+      if (r.close) res.setHeader('connection', 'close');
+      reject(res, r.violation);
+    };
+    // 1-2: route, auth; then the steering headers (Vaero-Mock-Status, Prefer), as the stub reads them.
+    const head = checkHead(req);
+    if (!head.ok) return refuse(head);
+    const steered = readSteering(req.headers, head.head.operation);
+    if (!steered.ok) return reject(res, steered.violation);
+    const steering: Steering = steered.steering;
+    // An error status asked for is Prism's to answer (its example for that status), whatever the body.
+    if (asksForError(steering)) return forwardAskedError(res, head.head.operation, head.head.path + head.head.search, req.method, req.headers.authorization as string, steering);
+
+    // 3-6: content type and coding, size, syntax, and (judge spec) schema.
+    const gate = await checkBody(req, head.head, { schema: judge === 'spec', rawBody: true });
+    if (!gate.ok) return refuse(gate);
     const { operation: op, path, search } = gate.request;
     const body = op.requestMediaTypes.length ? (gate.request.raw ?? Buffer.alloc(0)) : undefined;
 
@@ -77,9 +109,10 @@ export function createFront(options: FrontOptions): Express {
         method: req.method,
         // No Accept: Prism then answers in the media type the spec declares, as the real API would.
         headers: {
-          // Prism compares the scheme word case-sensitively; HTTP does not, and we checked it.
-          authorization: (req.headers.authorization as string).trim().replace(/^bearer[ \t]+/i, 'Bearer '),
+          authorization: prismAuthorization(req.headers.authorization as string),
           ...(body ? { 'content-type': req.headers['content-type'] as string } : {}),
+          // Prism's own preferences (example=, dynamic=true, code=2xx), as read by readSteering.
+          ...(steering.prefer ? { prefer: steering.prefer } : {}),
         },
         body: body && body.length ? new Uint8Array(body) : undefined,
       });
@@ -105,6 +138,32 @@ export function createFront(options: FrontOptions): Express {
     }
     res.end(Buffer.from(await answer.arrayBuffer()));
   });
+
+  /** Prism's answer to `Prefer: code=N` (the spec's example for N), passed on as it is. */
+  const forwardAskedError = async (res: Response, op: Operation, pathAndQuery: string, method: string, authorization: string, steering: Steering & { status: number }) => {
+    let answer: globalThis.Response;
+    try {
+      // The status asked for is answered whatever the client's body; Prism answers it only to a
+      // request it finds valid, so it is sent one made from the spec instead.
+      const body = validBodyFor(op);
+      const headers: Record<string, string> = { authorization: prismAuthorization(authorization), prefer: steering.prefer! };
+      if (typeof body === 'string') headers['content-type'] = 'application/json'; // a FormData sets its own
+      answer = await fetch(options.prismUrl + pathAndQuery, { method, headers, body });
+    } catch (e) {
+      return reject(res, violation(500, rule('request.no-5xx-on-bad-input').id, 'internal_error', `The mock's Prism is not reachable: ${(e as Error).message}`));
+    }
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    if (answer.status !== steering.status) {
+      return reject(res, violation(500, rule('response.status-declared').id, 'mock_error', `The mock's Prism answered ${answer.status} to Prefer: ${steering.prefer} (${op.operationId})`));
+    }
+    res.locals.asked = steering.askedBy;
+    res.status(answer.status);
+    res.setHeader('content-type', answer.headers.get('content-type') ?? 'application/json');
+    // Prism answers Retry-After from the spec's example (1), as the stub does.
+    const retryAfter = answer.headers.get('retry-after');
+    if (retryAfter) res.setHeader('retry-after', retryAfter);
+    res.end(bytes);
+  };
 
   // Anything that still throws is the mock's fault: the envelope, never Express's HTML page with a stack.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

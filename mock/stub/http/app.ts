@@ -16,7 +16,8 @@ import { RULES } from '../service/rules.js';
 import { readBearer } from '../../http/bearer.js';
 import { checkBody, checkHead, type Aborted, type Rejected } from '../../http/request-gate.js';
 import { handleAdmin, isAdminPath, mockFailure } from './admin.js';
-import { MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
+import { asksForError, exampleAnswer, readSteering, SIMULATED_RETRY_AFTER, type Steering } from '../../http/steering-headers.js';
+import { MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER } from './headers.js';
 import { createRequestLog, formatLine, type LogSink } from './log.js';
 
 export interface StubOptions extends ServiceOptions {
@@ -28,7 +29,7 @@ export interface StubOptions extends ServiceOptions {
   log?: LogSink | false;
 }
 
-export { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './headers.js';
+export { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER, PREFER_HEADER } from './headers.js';
 
 interface Context {
   org: string;
@@ -136,9 +137,10 @@ export function createApp(options: StubOptions = {}): Express {
     const latency = service.control.latencyFor(org.value, head.operation.operationId);
     if (latency) await sleep(latency);
 
-    // A simulated rate limit or outage, asked for by the client.
-    const simulated = req.headers[MOCK_STATUS_HEADER];
-    if (typeof simulated === 'string') return simulate(req, res, started, head.operation, simulated.trim());
+    // An error answer asked for by the client (Vaero-Mock-Status or Prefer: code=), whatever the body.
+    const steered = readSteering(req.headers, head.operation);
+    if (!steered.ok) return reject(req, res, started, head.operation, steered.violation);
+    if (asksForError(steered.steering)) return simulate(req, res, started, head.operation, steered.steering);
 
     // 3. content type, 4. size, 5. syntax, 6. schema (the gate)
     const gate = await checkBody(req, head);
@@ -171,21 +173,9 @@ export function createApp(options: StubOptions = {}): Express {
     reject(req, res, started, r.operation, r.violation);
   };
 
-  const simulate = (req: Request, res: Response, started: number, op: Operation, asked: string): void => {
-    const status = Number(asked);
-    if (!/^\d{3}$/.test(asked) || status < 429 || !op.responses.has(status)) {
-      const allowed = [...op.responses.keys()].filter((s) => s >= 429).join(', ');
-      return reject(req, res, started, op, violation(400, RULES.statusDeclared, 'invalid_value', `${MOCK_STATUS_HEADER} must be one of ${allowed} for this operation, got ${asked}`, MOCK_STATUS_HEADER));
-    }
-    const rateLimited = status === 429;
-    if (rateLimited) res.setHeader('retry-after', '1');
-    const body = errorBody({
-      status,
-      param: null,
-      code: rateLimited ? 'rate_limit_exceeded' : 'internal_error',
-      message: rateLimited ? 'Too many requests; retry after 1 second (simulated by the stub)' : 'The server had an error while processing the request (simulated by the stub)',
-    });
-    send(req, res, started, op, status, body, undefined, `simulated by ${MOCK_STATUS_HEADER}`);
+  const simulate = (req: Request, res: Response, started: number, op: Operation, asked: Steering & { status: number }): void => {
+    if (asked.status === 429) res.setHeader('retry-after', SIMULATED_RETRY_AFTER);
+    send(req, res, started, op, asked.status, exampleAnswer(op, asked), undefined, `simulated by ${asked.askedBy}`);
   };
 
   const app = express();

@@ -1,0 +1,94 @@
+/**
+ * The steering headers both servers take, so a frontend switches between the stub and the
+ * mock without changing its requests (table in README.md, "Steering headers"):
+ *
+ *   Vaero-Mock-Status: N   and   Prefer: code=N   (the same thing; Vaero-Mock-Status wins)
+ *       answer status N, which the operation must declare; an error status comes with the
+ *       spec's example for it (Prefer: example=NAME picks another), a 429 with Retry-After.
+ *   Prefer: example=NAME   the mock answers that example (Prism's own); the stub answers from its state
+ *   Prefer: dynamic=true   the mock generates the answer from the schema (Prism's own); the stub ignores it
+ *
+ * Read after route and auth (steps 1-2 of the gate), before the body: a request that asks
+ * for an error status gets it whatever its body. A header asking for something the
+ * operation cannot answer is a 400 naming the header.
+ */
+import parsePreferHeader from 'parse-prefer-header';
+import type { Operation } from '../../spec/index.js';
+import { rule } from '../../spec/index.js';
+import { errorBody, violation, type Violation } from './answer-policy.js';
+import { MOCK_STATUS_HEADER, PREFER_HEADER } from './header-names.js';
+
+export { MOCK_STATUS_HEADER, PREFER_HEADER };
+/** Seconds a simulated 429 asks the client to wait (the spec's example for Retry-After). */
+export const SIMULATED_RETRY_AFTER = '1';
+
+export interface Steering {
+  /** The status asked for (declared by the operation), if any. */
+  status?: number;
+  /** The header that asked for it. */
+  askedBy?: typeof MOCK_STATUS_HEADER | typeof PREFER_HEADER;
+  /** The named example asked for (of `status`'s response, or of the success response). */
+  example?: string;
+  /** Prefer: dynamic=true (the mock's Prism generates the answer). */
+  dynamic?: boolean;
+  /** The Prefer header to hand to Prism: code, example and dynamic, as read. */
+  prefer?: string;
+}
+
+const STATUS_RULE = rule('response.status-declared').id;
+
+type Headers = Record<string, string | string[] | undefined>;
+const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+export function readSteering(headers: Headers, op: Operation): { ok: true; steering: Steering } | { ok: false; violation: Violation } {
+  const mockStatus = first(headers[MOCK_STATUS_HEADER])?.trim();
+  const prefer = parsePreferHeader(headers[PREFER_HEADER]);
+  const steering: Steering = {};
+  const asked = mockStatus ?? (typeof prefer.code === 'string' ? prefer.code.trim() : prefer.code === true ? '' : undefined);
+  const askedBy = mockStatus !== undefined ? MOCK_STATUS_HEADER : PREFER_HEADER;
+  if (asked !== undefined) {
+    const status = Number(asked);
+    if (!/^\d{3}$/.test(asked) || !op.responses.has(status)) {
+      const declared = [...op.responses.keys()].join(', ');
+      return refuse(`${askedBy === MOCK_STATUS_HEADER ? 'Vaero-Mock-Status' : 'Prefer: code='} must be a status this operation declares (${declared}), got ${asked || 'nothing'}`, askedBy);
+    }
+    steering.status = status;
+    steering.askedBy = askedBy;
+  }
+  if (prefer.example !== undefined) {
+    const of = op.responses.get(steering.status ?? successStatus(op));
+    const names = Object.keys(of?.examples ?? {});
+    if (typeof prefer.example !== 'string' || !names.includes(prefer.example)) {
+      return refuse(`Prefer: example= must name an example of the ${of?.status ?? ''} answer (${names.join(', ') || 'none declared'}), got ${prefer.example}`, PREFER_HEADER);
+    }
+    steering.example = prefer.example;
+  }
+  if (prefer.dynamic === 'true' || prefer.dynamic === true) steering.dynamic = true;
+  const parts = [
+    steering.status !== undefined ? `code=${steering.status}` : '',
+    steering.example !== undefined ? `example=${JSON.stringify(steering.example)}` : '',
+    steering.dynamic ? 'dynamic=true' : '',
+  ].filter(Boolean);
+  if (parts.length) steering.prefer = parts.join(', ');
+  return { ok: true, steering };
+}
+
+/** The status of an operation's success answer (its lowest 2xx). */
+export function successStatus(op: Operation): number {
+  return Math.min(...[...op.responses.keys()].filter((s) => s >= 200 && s < 300));
+}
+
+/** Whether the steering asks for an error answer in place of the operation's own. */
+export const asksForError = (s: Steering): s is Steering & { status: number } => s.status !== undefined && s.status >= 400;
+
+/** The body of an asked-for error answer: the spec's example for that status (the one named, else the first). */
+export function exampleAnswer(op: Operation, s: Steering & { status: number }): unknown {
+  const examples = op.responses.get(s.status)?.examples ?? {};
+  const name = s.example ?? Object.keys(examples)[0];
+  if (name !== undefined) return examples[name];
+  return errorBody({ status: s.status, param: null, code: s.status === 429 ? 'rate_limit_exceeded' : 'simulated_error', message: `Status ${s.status}, as asked for` });
+}
+
+function refuse(message: string, param: string): { ok: false; violation: Violation } {
+  return { ok: false, violation: violation(400, STATUS_RULE, 'invalid_value', message, param) };
+}
