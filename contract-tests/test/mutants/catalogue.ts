@@ -42,6 +42,14 @@ const idIn = (path: string) => path.split('/')[3] ?? '';
 const retrievePath = /^\/fine_tuning\/jobs\/[^/]+$/;
 const eventsPath = /^\/fine_tuning\/jobs\/[^/]+\/events$/;
 
+/** An answer patch: a 400 whose error carries `code` answers code null instead. */
+function withoutCode(code: string): NonNullable<Mutant['response']> {
+  return (_r, res) => {
+    const body = json(res) as { error?: { code?: unknown } } | undefined;
+    return res.status === 400 && body?.error?.code === code ? withJson(res, { error: { ...body.error, code: null } }) : res;
+  };
+}
+
 /** Each job as retrieve first showed it (the frozen-retrieve mutant answers with these). */
 const firstSeen = new Map<string, Buffer>();
 
@@ -403,18 +411,12 @@ export const mutants: Mutant[] = [
     name: 'malformed-json-without-its-code',
     fault: 'Malformed JSON is answered 400 with code null instead of invalid_json.',
     breaks: 'request.malformed-json',
-    response: (_r, res) => {
-      const body = json(res) as { error?: { code?: unknown } } | undefined;
-      return res.status === 400 && body?.error?.code === 'invalid_json' ? withJson(res, { error: { ...body.error, code: null } }) : res;
-    },
+    response: withoutCode('invalid_json'),
   },
   {
     name: 'not-cancellable-without-its-code',
     fault: 'Cancelling a succeeded job is answered 400 with code null instead of job_not_cancellable.',
     breaks: 'job.cancel',
-    response: (_r, res) => {
-      const body = json(res) as { error?: { code?: unknown } } | undefined;
-      return res.status === 400 && body?.error?.code === 'job_not_cancellable' ? withJson(res, { error: { ...body.error, code: null } }) : res;
-    },
+    response: withoutCode('job_not_cancellable'),
   },
 ];
