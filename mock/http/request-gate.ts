@@ -16,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import { basePath, matchOperation, rule, type Operation } from '../../spec/index.js';
 import { admitBody, admitForm, admitQuery, violation, type Violation } from './answer-policy.js';
 import { readBearer } from './bearer.js';
-import { declaredLength, drain, drainBound, readBody, type Drained } from './body.js';
+import { declaredLength, drain, readBody, type Drained } from './body.js';
 import { readMultipart, type FilePart } from './multipart.js';
 
 export type { FilePart } from './multipart.js';
@@ -156,8 +156,7 @@ export async function checkBody(req: IncomingMessage, head: RequestHead, options
     const max = op.maxBodyBytes;
     const declared = declaredLength(req);
     if (max !== undefined && declared !== undefined && declared > max) {
-      const bound = drainBound(max);
-      return tooLarge(op, max, declared > bound ? { complete: false, bytes: 0 } : await drain(req, 0, bound));
+      return tooLarge(op, max, await drain(req, 0));
     }
 
     // 5. syntax
