@@ -8,7 +8,7 @@
  * when the client sends nothing for DRAIN_IDLE_MS; then the answer goes with
  * `Connection: close` (`complete: false`). A body drained to its end keeps the connection.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Bytes of an oversized body read and dropped before its 413, at most (64 MiB). */
 export const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
@@ -42,12 +42,33 @@ export function drain(req: IncomingMessage, seen: number): Promise<Drained> {
       clearTimeout(idle);
       clearTimeout(deadline);
       req.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onClose);
-      if (!complete) req.pause();
       resolve({ complete, bytes });
     }
     req.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onClose);
     req.resume();
   });
+}
+
+/** After an answer that closes a connection the client is still sending on, its bytes are read and dropped this long before the socket goes. */
+export const LINGER_MS = 2000;
+
+/**
+ * Answer with `Connection: close` on a body not read to its end, and close lingering:
+ * after the answer, the server ends its side and keeps reading and dropping what the
+ * client still sends for LINGER_MS, then destroys the socket. Destroyed at once (Node's
+ * default), the client's next write would meet a reset, and a client still writing its
+ * body (fetch, an SDK) would often lose the answer it had not read yet (EPIPE).
+ */
+export function closeLingering(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  const socket = req.socket as IncomingMessage['socket'] & { destroySoon?: () => void };
+  // Node's server calls destroySoon once the answer of a closing response is written.
+  socket.destroySoon = () => {
+    socket.end();
+    req.resume();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
 }
 
 /** The Content-Length a request declares (undefined if none or not a number). */

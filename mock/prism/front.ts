@@ -12,6 +12,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { rule, type Operation } from '../../spec/index.js';
 import { errorBody, violation, type Violation } from '../http/answer-policy.js';
 import { checkBody, checkHead, type Aborted, type Rejected } from '../http/request-gate.js';
+import { closeLingering } from '../http/body.js';
 import { asksForError, readSteering, type Steering } from '../http/steering-headers.js';
 import { EXPOSED_HEADERS, newRequestId, REQUEST_ID_HEADER } from '../http/request-id.js';
 import { parseViolationsHeader, translateViolations } from './translate.js';
@@ -88,7 +89,7 @@ export function createFront(options: FrontOptions): Express {
   app.use(async (req, res) => {
     const refuse = (r: Rejected | Aborted) => {
       if ('aborted' in r) return void res.destroy(); // the client went away mid-body
-      if (r.close) res.setHeader('connection', 'close');
+      if (r.close) closeLingering(req, res);
       reject(res, r.violation);
     };
     // 1-2: route, auth; then the steering headers (Vaero-Mock-Status, Prefer), as the stub reads them.

@@ -15,6 +15,7 @@ import type { Result } from '../service/result.js';
 import { RULES } from '../service/rules.js';
 import { readBearer } from '../../http/bearer.js';
 import { checkBody, checkHead, type Aborted, type Rejected } from '../../http/request-gate.js';
+import { closeLingering } from '../../http/body.js';
 import { handleAdmin, isAdminPath, mockFailure } from './admin.js';
 import { asksForError, exampleAnswer, readSteering, SIMULATED_RETRY_AFTER, type Steering } from '../../http/steering-headers.js';
 import { MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER } from './headers.js';
@@ -174,7 +175,7 @@ export function createApp(options: StubOptions = {}): Express {
   /** The gate's refusal: a violation to answer, or a client gone mid-body. */
   const refuse = (req: IncomingMessage, res: ServerResponse, started: number, r: Rejected | Aborted): void => {
     if ('aborted' in r) return void res.destroy();
-    if (r.close) res.setHeader('connection', 'close');
+    if (r.close) closeLingering(req, res);
     reject(req, res, started, r.operation, r.violation);
   };
 
