@@ -70,6 +70,14 @@ describe.each(['stub', 'mock'] as const)('%s', (name) => {
     for (const id of ids.slice(0, 5)) expect(logged).toContain(id);
   });
 
+  it('ignores a Vaero-Mock-Status the operation cannot answer with (served as if not asked), and the log line says so', async () => {
+    const before = server().lines.length;
+    const res = await fetch(`${server().baseUrl}/files`, { headers: { ...AUTH, 'vaero-mock-status': '418' } });
+    expect(res.status).toBe(200);
+    await settle();
+    expect(server().lines.slice(before).join('\n')).toMatch(/ 200 .*vaero-mock-status="418" ignored: listFiles declares only [\d, ]+/);
+  });
+
   it('answers HEAD wherever GET works: the same status and headers, no body', async () => {
     const base = server().baseUrl;
     for (const path of await getPaths(base)) {

@@ -139,7 +139,7 @@ describe('every declared status of every operation', () => {
       expect(res.status, `${path} ${asked}`).toBe(200); // served as if not asked
       const line = (await logLines(stub)).slice(before).join('\n');
       expect(line).toContain(` 200 `);
-      expect(line).toMatch(new RegExp(`${MOCK_STATUS_HEADER}="${asked}" ignored: \\w+ answers only 429, 500$`));
+      expect(line).toMatch(new RegExp(`${MOCK_STATUS_HEADER}="${asked}" ignored: \\w+ declares only [\\d, ]+$`));
     }
   });
 
