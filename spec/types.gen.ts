@@ -304,6 +304,7 @@ export interface components {
         /** @description The request breaks a rule of this contract; `param` names the field at fault. */
         BadRequest: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -318,6 +319,7 @@ export interface components {
         /** @description No `Authorization: Bearer <token>` header, or a token that is not accepted. */
         Unauthorized: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -332,6 +334,7 @@ export interface components {
         /** @description The organization may not do this to the resource (a shared sample file cannot be deleted). */
         Forbidden: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -346,6 +349,7 @@ export interface components {
         /** @description No such resource for this organization (unknown, deleted, or another organization's). */
         NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -360,6 +364,7 @@ export interface components {
         /** @description The body is longer than the operation's `x-vaero-max-body-bytes`. */
         PayloadTooLarge: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -374,6 +379,7 @@ export interface components {
         /** @description The body's media type is not one the operation declares. */
         UnsupportedMediaType: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -388,6 +394,7 @@ export interface components {
         /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
         TooManyRequests: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 /**
                  * @description Seconds to wait before retrying.
                  * @example 1
@@ -407,6 +414,7 @@ export interface components {
         /** @description The server failed. Never the answer to bad input (rule `request.no-5xx-on-bad-input`). */
         ServerError: {
             headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
                 [name: string]: unknown;
             };
             content: {
@@ -490,7 +498,10 @@ export interface components {
             };
         };
     };
-    headers: never;
+    headers: {
+        /** @description A unique id of this answer, also written in the server's log line: quote it when reporting a problem. OpenAI-style SDKs expose it (the openai package as `requestID` on results and errors). The stub and the mock send it on every answer and expose it to browsers (CORS). */
+        RequestId: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -512,6 +523,7 @@ export interface operations {
             /** @description A page of jobs. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -536,6 +548,7 @@ export interface operations {
             /** @description The created fine-tuning job. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -565,6 +578,7 @@ export interface operations {
             /** @description The job. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -592,6 +606,7 @@ export interface operations {
             /** @description The job, now cancelled. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -625,6 +640,7 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -655,6 +671,7 @@ export interface operations {
             /** @description A page of files. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -679,6 +696,7 @@ export interface operations {
             /** @description The uploaded file. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -708,6 +726,7 @@ export interface operations {
             /** @description The file. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -735,6 +754,7 @@ export interface operations {
             /** @description The file was deleted. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -763,6 +783,7 @@ export interface operations {
             /** @description The file's raw text. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type busboyType from 'busboy';
-import { drain, drainBound, type Drained } from './body.js';
+import { drain, type Drained } from './body.js';
 
 // Loaded on the first upload, not at start (cold start counts).
 let busboyModule: Promise<typeof busboyType> | undefined;
@@ -38,7 +38,6 @@ export async function readMultipart(req: IncomingMessage, max: number | undefine
     let done = false;
     let size = 0;
     const rawChunks: Buffer[] | undefined = options.raw ? [] : undefined;
-    const bound = max === undefined ? Infinity : drainBound(max);
     const stop = () => {
       done = true;
       req.off('data', onData).off('error', onAbort).off('close', onAbort);
@@ -46,13 +45,13 @@ export async function readMultipart(req: IncomingMessage, max: number | undefine
     };
     const tooLarge = () => {
       stop();
-      void drain(req, size, bound).then((d) => resolve({ ok: false, tooLarge: d }));
+      void drain(req, size).then((d) => resolve({ ok: false, tooLarge: d }));
     };
     const malformed = (why: string) => {
       if (done) return;
       stop();
       // The rest is read anyway: over the limit it is 413, not 400.
-      void drain(req, size, bound).then((d) =>
+      void drain(req, size).then((d) =>
         resolve(max !== undefined && d.bytes > max ? { ok: false, tooLarge: d } : { ok: false, malformed: why, drained: d }),
       );
     };

@@ -3,7 +3,7 @@
  * spec/openapi.yaml), framework-free, on a Node IncomingMessage, shared by the stub and
  * the Prism mock's front so that both answer a bad request alike, with the same words:
  *
- *   1. route 404  2. bearer auth 401  3. content type / content coding 415
+ *   1. route 404 (HEAD is GET's route)  2. bearer auth 401  3. content type / content coding 415
  *   4. size 413 (x-vaero-max-body-bytes, the body drained first)
  *   5. JSON or multipart syntax 400  6. schema 400: query, then body or form
  *
@@ -16,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import { basePath, matchOperation, rule, type Operation } from '../../spec/index.js';
 import { admitBody, admitForm, admitQuery, violation, type Violation } from './answer-policy.js';
 import { readBearer } from './bearer.js';
-import { declaredLength, drain, drainBound, readBody, type Drained } from './body.js';
+import { declaredLength, drain, readBody, type Drained } from './body.js';
 import { readMultipart, type FilePart } from './multipart.js';
 
 export type { FilePart } from './multipart.js';
@@ -80,9 +80,11 @@ export function checkHead(req: IncomingMessage): { ok: true; head: RequestHead }
   const q = url.indexOf('?');
   const pathname = q === -1 ? url : url.slice(0, q);
   const method = req.method ?? 'GET';
+  // HEAD wherever GET works (RFC 9110): the GET operation, answered without its body.
+  const asMethod = method === 'HEAD' ? 'GET' : method;
   let match: ReturnType<typeof matchOperation>;
   try {
-    match = pathname.startsWith(basePrefix) ? matchOperation(method, pathname.slice(basePath.length)) : undefined;
+    match = pathname.startsWith(basePrefix) ? matchOperation(asMethod, pathname.slice(basePath.length)) : undefined;
   } catch {
     match = undefined; // a path that does not decode addresses nothing
   }
@@ -156,8 +158,7 @@ export async function checkBody(req: IncomingMessage, head: RequestHead, options
     const max = op.maxBodyBytes;
     const declared = declaredLength(req);
     if (max !== undefined && declared !== undefined && declared > max) {
-      const bound = drainBound(max);
-      return tooLarge(op, max, declared > bound ? { complete: false, bytes: 0 } : await drain(req, 0, bound));
+      return tooLarge(op, max, await drain(req, 0));
     }
 
     // 5. syntax

@@ -10,12 +10,12 @@
  *
  * Read after route and auth (steps 1-2 of the gate), before the body: a request that asks
  * for an error status gets it whatever its body. A header asking for something the
- * operation cannot answer is a 400 naming the header.
+ * operation cannot answer (a status it does not declare, an example it does not have) is
+ * ignored: the request is served as if unasked, and `ignored` says why for the log line.
  */
 import parsePreferHeader from 'parse-prefer-header';
 import type { Operation } from '../../spec/index.js';
-import { rule } from '../../spec/index.js';
-import { errorBody, violation, type Violation } from './answer-policy.js';
+import { errorBody, type Violation } from './answer-policy.js';
 import { MOCK_STATUS_HEADER, PREFER_HEADER } from './header-names.js';
 
 export { MOCK_STATUS_HEADER, PREFER_HEADER };
@@ -33,9 +33,9 @@ export interface Steering {
   dynamic?: boolean;
   /** The Prefer header to hand to Prism: code, example and dynamic, as read. */
   prefer?: string;
+  /** What was asked for and ignored (the operation cannot answer it), for the log line. */
+  ignored?: string;
 }
-
-const STATUS_RULE = rule('response.status-declared').id;
 
 type Headers = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
@@ -46,23 +46,27 @@ export function readSteering(headers: Headers, op: Operation): { ok: true; steer
   const steering: Steering = {};
   const asked = mockStatus ?? (typeof prefer.code === 'string' ? prefer.code.trim() : prefer.code === true ? '' : undefined);
   const askedBy = mockStatus !== undefined ? MOCK_STATUS_HEADER : PREFER_HEADER;
+  const ignored: string[] = [];
   if (asked !== undefined) {
     const status = Number(asked);
     if (!/^\d{3}$/.test(asked) || !op.responses.has(status)) {
       const declared = [...op.responses.keys()].join(', ');
-      return refuse(`${askedBy === MOCK_STATUS_HEADER ? 'Vaero-Mock-Status' : 'Prefer: code='} must be a status this operation declares (${declared}), got ${asked || 'nothing'}`, askedBy);
+      ignored.push(`${askedBy === MOCK_STATUS_HEADER ? `${MOCK_STATUS_HEADER}=` : 'prefer: code='}${JSON.stringify(asked)} ignored: ${op.operationId} declares only ${declared}`);
+    } else {
+      steering.status = status;
+      steering.askedBy = askedBy;
     }
-    steering.status = status;
-    steering.askedBy = askedBy;
   }
   if (prefer.example !== undefined) {
     const of = op.responses.get(steering.status ?? successStatus(op));
     const names = Object.keys(of?.examples ?? {});
     if (typeof prefer.example !== 'string' || !names.includes(prefer.example)) {
-      return refuse(`Prefer: example= must name an example of the ${of?.status ?? ''} answer (${names.join(', ') || 'none declared'}), got ${prefer.example}`, PREFER_HEADER);
+      ignored.push(`prefer: example=${JSON.stringify(prefer.example)} ignored: the ${of?.status ?? ''} answer of ${op.operationId} has only ${names.join(', ') || 'no examples'}`);
+    } else {
+      steering.example = prefer.example;
     }
-    steering.example = prefer.example;
   }
+  if (ignored.length) steering.ignored = ignored.join('; ');
   if (prefer.dynamic === 'true' || prefer.dynamic === true) steering.dynamic = true;
   const parts = [
     steering.status !== undefined ? `code=${steering.status}` : '',
@@ -87,8 +91,4 @@ export function exampleAnswer(op: Operation, s: Steering & { status: number }): 
   const name = s.example ?? Object.keys(examples)[0];
   if (name !== undefined) return examples[name];
   return errorBody({ status: s.status, param: null, code: s.status === 429 ? 'rate_limit_exceeded' : 'simulated_error', message: `Status ${s.status}, as asked for` });
-}
-
-function refuse(message: string, param: string): { ok: false; violation: Violation } {
-  return { ok: false, violation: violation(400, STATUS_RULE, 'invalid_value', message, param) };
 }

@@ -12,7 +12,9 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { rule, type Operation } from '../../spec/index.js';
 import { errorBody, violation, type Violation } from '../http/answer-policy.js';
 import { checkBody, checkHead, type Aborted, type Rejected } from '../http/request-gate.js';
+import { closeLingering } from '../http/body.js';
 import { asksForError, readSteering, type Steering } from '../http/steering-headers.js';
+import { EXPOSED_HEADERS, newRequestId, REQUEST_ID_HEADER } from '../http/request-id.js';
 import { parseViolationsHeader, translateViolations } from './translate.js';
 
 export interface FrontOptions {
@@ -62,6 +64,8 @@ export function createFront(options: FrontOptions): Express {
   // One human line per request, written once the answer is out.
   app.use((req, res, next) => {
     const started = performance.now();
+    const id = newRequestId();
+    res.setHeader(REQUEST_ID_HEADER, id);
     res.on('finish', () => {
       if (!log) return;
       const v = res.locals.violation as Violation | undefined;
@@ -69,12 +73,13 @@ export function createFront(options: FrontOptions): Express {
       // A rejection only Prism made (the spec module let it through) says so: it is a divergence.
       const why = v ? ` ${v.ruleId} param=${v.param ?? 'null'}${res.locals.byPrism && judge === 'spec' ? ' (Prism only)' : ''}` : '';
       const asked = res.locals.asked ? ` simulated by ${res.locals.asked as string}` : '';
-      log(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms}ms${why}${asked}`);
+      const ignored = res.locals.ignored ? ` ${res.locals.ignored as string}` : '';
+      log(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms}ms ${id}${why}${asked}${ignored}`);
     });
     next();
   });
   // CORS on every answer, preflights answered 204 (frontends call the mock from another port).
-  app.use(cors({ maxAge: 600, exposedHeaders: ['Retry-After'] })); // a browser app may read Retry-After, as from the stub
+  app.use(cors({ maxAge: 600, exposedHeaders: EXPOSED_HEADERS })); // a browser app may read Retry-After and the request id, as from the stub
 
   const reject = (res: Response, v: Violation) => {
     res.locals.violation = v;
@@ -84,7 +89,7 @@ export function createFront(options: FrontOptions): Express {
   app.use(async (req, res) => {
     const refuse = (r: Rejected | Aborted) => {
       if ('aborted' in r) return void res.destroy(); // the client went away mid-body
-      if (r.close) res.setHeader('connection', 'close');
+      if (r.close) closeLingering(req, res);
       reject(res, r.violation);
     };
     // 1-2: route, auth; then the steering headers (Vaero-Mock-Status, Prefer), as the stub reads them.
@@ -93,8 +98,9 @@ export function createFront(options: FrontOptions): Express {
     const steered = readSteering(req.headers, head.head.operation);
     if (!steered.ok) return reject(res, steered.violation);
     const steering: Steering = steered.steering;
+    res.locals.ignored = steering.ignored;
     // An error status asked for is Prism's to answer (its example for that status), whatever the body.
-    if (asksForError(steering)) return forwardAskedError(res, head.head.operation, head.head.path + head.head.search, req.method, req.headers.authorization as string, steering);
+    if (asksForError(steering)) return forwardAskedError(res, head.head.operation, head.head.path + head.head.search, head.head.operation.method.toUpperCase(), req.headers.authorization as string, steering);
 
     // 3-6: content type and coding, size, syntax, and (judge spec) schema.
     const gate = await checkBody(req, head.head, { schema: judge === 'spec', rawBody: true });
@@ -106,7 +112,7 @@ export function createFront(options: FrontOptions): Express {
     let answer: globalThis.Response;
     try {
       answer = await fetch(options.prismUrl + path + search, {
-        method: req.method,
+        method: op.method.toUpperCase(), // GET for a HEAD (Express then sends the headers only)
         // No Accept: Prism then answers in the media type the spec declares, as the real API would.
         headers: {
           authorization: prismAuthorization(req.headers.authorization as string),

@@ -1,6 +1,7 @@
 /** Listens: the stub's app on a host and port, with a clean close. */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { basePath } from '../../spec/index.js';
 import { createApp, type StubOptions } from './http/app.js';
@@ -47,6 +48,7 @@ export async function startStub(options: StartOptions = {}): Promise<RunningStub
   const service = options.service ?? createService(options);
   const app = createApp({ ...options, service });
   const server = createServer(expressMessageClasses(app), app);
+  server.on('clientError', app.locals.onClientError as (err: Error, socket: Duplex) => void);
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

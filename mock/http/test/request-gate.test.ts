@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from '../../../spec/index.js';
-import { DRAIN_IDLE_MS, drainBound } from '../body.js';
+import { closeLingering, DRAIN_IDLE_MS, DRAIN_MAX_BYTES } from '../body.js';
 import { admit, type GateOptions } from '../request-gate.js';
 
 interface Answer {
@@ -40,7 +40,7 @@ beforeAll(async () => {
     }
     if (!gate.ok) {
       json = { violation: gate.violation, close: gate.close };
-      if (gate.close) res.setHeader('connection', 'close');
+      if (gate.close) closeLingering(req, res);
     } else {
       const r = gate.request;
       json = {
@@ -236,19 +236,31 @@ describe('4. size', () => {
     expect(verdict(at)).toMatchObject({ status: 400, code: 'invalid_json' });
   });
 
-  it('a declared length far past the limit is answered at once, closing the connection (nothing of it read)', async () => {
-    const declared = drainBound(max) + 1;
-    const r = await exchange('/v1/fine_tuning/jobs', { ...AUTH, ...JSON_CT, 'content-length': String(declared) }, [], { stopWritingOnAnswer: true });
+  it('a body past the drain bound (64 MiB) gets its 413 once 64 MiB were read and dropped, closing the connection', async () => {
+    const total = DRAIN_MAX_BYTES * 2;
+    const r = await exchange('/v1/fine_tuning/jobs', { ...AUTH, ...JSON_CT, 'content-length': String(total) }, pieces(total, 1 << 20), { stopWritingOnAnswer: true });
     expect(r.status).toBe(413);
     expect(r.headers.connection).toBe('close');
     expect(JSON.parse(r.body).violation).toMatchObject({ code: 'payload_too_large' });
+    expect(r.sent).toBeGreaterThanOrEqual(DRAIN_MAX_BYTES);
+    expect(r.sent).toBeLessThan(total);
   });
 
-  it('a client that keeps streaming far past the limit gets its 413 and the connection is closed', async () => {
-    const r = await exchange('/v1/fine_tuning/jobs', { ...AUTH, ...JSON_CT, 'transfer-encoding': 'chunked' }, pieces(drainBound(max) * 64), { stopWritingOnAnswer: true });
+  it('a client that keeps streaming (chunked) past the drain bound gets its 413 and the connection is closed', async () => {
+    const total = DRAIN_MAX_BYTES * 2;
+    const r = await exchange('/v1/fine_tuning/jobs', { ...AUTH, ...JSON_CT, 'transfer-encoding': 'chunked' }, pieces(total, 1 << 20), { stopWritingOnAnswer: true });
     expect(r.status).toBe(413);
     expect(r.headers.connection).toBe('close');
-    expect(r.sent).toBeLessThan(drainBound(max) * 64);
+    expect(r.sent).toBeLessThan(total);
+  });
+
+  it('a 20 MiB upload with a declared length is read to its end and answered 413 the client reads, connection kept', async () => {
+    const total = 20 * 1024 * 1024;
+    const r = await exchange('/v1/files', { ...AUTH, 'content-type': 'multipart/form-data; boundary=b', 'content-length': String(total) }, pieces(total, 1 << 20));
+    expect(r.writeError).toBeUndefined();
+    expect(r.sent).toBe(total);
+    expect(r.status).toBe(413);
+    expect(r.headers.connection).toBe('keep-alive');
   });
 
   it('a client that stalls mid-body after declaring too much gets its 413 after a short wait, and the connection is closed', async () => {

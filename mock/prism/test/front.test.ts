@@ -131,7 +131,7 @@ describe("Prism's own answers", () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { param: string } }).error.param).toBe('suffix');
     await new Promise((r) => setTimeout(r, 20));
-    expect(logged.at(-1)).toMatch(/^POST \/v1\/fine_tuning\/jobs 400 [\d.]+ms create\.suffix param=suffix \(Prism only\)$/);
+    expect(logged.at(-1)).toMatch(/^POST \/v1\/fine_tuning\/jobs 400 [\d.]+ms req_[0-9a-f]{32} create\.suffix param=suffix \(Prism only\)$/);
   });
 
   it.each([

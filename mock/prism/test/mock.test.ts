@@ -112,8 +112,8 @@ describe('the Prism mock', () => {
     await send(fixture('list-jobs-default'));
     const mine = lines.slice(before);
     expect(mine).toHaveLength(2);
-    expect(mine[0]).toMatch(/^POST \/v1\/fine_tuning\/jobs 400 \d+(\.\d)?ms create\.suffix param=suffix$/);
-    expect(mine[1]).toMatch(/^GET \/v1\/fine_tuning\/jobs 200 \d+(\.\d)?ms$/);
+    expect(mine[0]).toMatch(/^POST \/v1\/fine_tuning\/jobs 400 \d+(\.\d)?ms req_[0-9a-f]{32} create\.suffix param=suffix$/);
+    expect(mine[1]).toMatch(/^GET \/v1\/fine_tuning\/jobs 200 \d+(\.\d)?ms req_[0-9a-f]{32}$/);
     expect(lines.join('\n')).not.toMatch(/\[prism\]|Prism is listening/);
   });
 });

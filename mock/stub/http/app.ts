@@ -15,9 +15,12 @@ import type { Result } from '../service/result.js';
 import { RULES } from '../service/rules.js';
 import { readBearer } from '../../http/bearer.js';
 import { checkBody, checkHead, type Aborted, type Rejected } from '../../http/request-gate.js';
+import { closeLingering } from '../../http/body.js';
 import { handleAdmin, isAdminPath, mockFailure } from './admin.js';
 import { asksForError, exampleAnswer, readSteering, SIMULATED_RETRY_AFTER, type Steering } from '../../http/steering-headers.js';
 import { MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER } from './headers.js';
+import { clientErrorListener } from '../../http/client-error.js';
+import { EXPOSED_HEADERS, newRequestId, REQUEST_ID_HEADER } from '../../http/request-id.js';
 import { createRequestLog, formatLine, type LogSink } from './log.js';
 
 export interface StubOptions extends ServiceOptions {
@@ -82,10 +85,10 @@ export function createApp(options: StubOptions = {}): Express {
       'content-type': text ? `${op!.responses.get(status)!.mediaType}; charset=utf-8` : JSON_TYPE,
       'content-length': Buffer.byteLength(payload),
     });
-    res.end(payload);
+    res.end(payload); // a HEAD request gets the headers only (Node drops the body)
+    const requestId = res.getHeader(REQUEST_ID_HEADER) as string | undefined;
     const org = (res as Response).locals?.org as string | undefined;
     if (org) {
-      const requestId = res.getHeader('x-request-id') ?? req.headers['x-request-id'];
       service.control.requests.record(org, {
         method: req.method ?? '',
         path: req.url ?? '',
@@ -96,8 +99,9 @@ export function createApp(options: StubOptions = {}): Express {
         request_id: typeof requestId === 'string' ? requestId : null,
       });
     }
-    const line = formatLine(req.method ?? '', req.url ?? '', status, performance.now() - started, rejection && { ruleId: rejection.ruleId, param: rejection.param });
-    log(note ? `${line} ${note}` : line);
+    const line = formatLine(req.method ?? '', req.url ?? '', status, performance.now() - started, rejection && { ruleId: rejection.ruleId, param: rejection.param }, requestId);
+    const notes = [notesFor.get(res), note].filter(Boolean).join(' ');
+    log(notes ? `${line} ${notes}` : line);
   };
 
   const reject = (req: IncomingMessage, res: ServerResponse, started: number, op: Operation | undefined, v: Violation): void => {
@@ -110,7 +114,7 @@ export function createApp(options: StubOptions = {}): Express {
     if (req.method === 'OPTIONS') {
       // CORS preflight (headers already set by the cors middleware).
       res.writeHead(204, { 'content-length': '0' }).end();
-      log(formatLine(req.method, req.url, 204, performance.now() - started));
+      log(formatLine(req.method, req.url, 204, performance.now() - started, undefined, res.getHeader(REQUEST_ID_HEADER) as string));
       return;
     }
     if (isAdminPath(req.url)) {
@@ -137,9 +141,11 @@ export function createApp(options: StubOptions = {}): Express {
     const latency = service.control.latencyFor(org.value, head.operation.operationId);
     if (latency) await sleep(latency);
 
-    // An error answer asked for by the client (Vaero-Mock-Status or Prefer: code=), whatever the body.
+    // An error answer asked for by the client (Vaero-Mock-Status or Prefer: code=), whatever the body;
+    // what the operation cannot answer is ignored, and the log line says so.
     const steered = readSteering(req.headers, head.operation);
     if (!steered.ok) return reject(req, res, started, head.operation, steered.violation);
+    if (steered.steering.ignored) notesFor.set(res, steered.steering.ignored);
     if (asksForError(steered.steering)) return simulate(req, res, started, head.operation, steered.steering);
 
     // 3. content type, 4. size, 5. syntax, 6. schema (the gate)
@@ -169,7 +175,7 @@ export function createApp(options: StubOptions = {}): Express {
   /** The gate's refusal: a violation to answer, or a client gone mid-body. */
   const refuse = (req: IncomingMessage, res: ServerResponse, started: number, r: Rejected | Aborted): void => {
     if ('aborted' in r) return void res.destroy();
-    if (r.close) res.setHeader('connection', 'close');
+    if (r.close) closeLingering(req, res);
     reject(req, res, started, r.operation, r.violation);
   };
 
@@ -184,8 +190,9 @@ export function createApp(options: StubOptions = {}): Express {
   // CORS headers on every answer, preflights answered by `handle` (so they are logged). The
   // cors middleware is called from our one handler rather than mounted as a second layer:
   // one router hop less per request.
-  const withCors = cors({ preflightContinue: true, maxAge: 600, exposedHeaders: ['Retry-After'] }); // a browser app may read Retry-After
+  const withCors = cors({ preflightContinue: true, maxAge: 600, exposedHeaders: EXPOSED_HEADERS }); // a browser app may read Retry-After and the request id
   app.use((req: Request, res: Response, next: NextFunction) => {
+    res.setHeader(REQUEST_ID_HEADER, newRequestId());
     withCors(req, res, () => void handle(req, res).catch(next));
   });
   // Anything thrown is the stub's fault: a 500 in the envelope, never a stack trace.
@@ -196,6 +203,11 @@ export function createApp(options: StubOptions = {}): Express {
     send(req, res, performance.now(), undefined, 500, errorBody(v), v);
   });
   app.locals.service = service;
+  // For the server that listens with this app: requests Node's parser rejects, answered in the envelope and logged.
+  app.locals.onClientError = clientErrorListener(log);
   return app;
 }
+
+/** Notes for a request's log line, added before its answer is sent (a steering header ignored). */
+const notesFor = new WeakMap<ServerResponse, string>();
 

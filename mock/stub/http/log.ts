@@ -81,8 +81,8 @@ export function createRequestLog(sink: LogSink | false | undefined): RequestLog 
   };
 }
 
-/** One human line (the time is added when it is written): method, path, status, duration, and for a rejection the rule and param. */
-export function formatLine(method: string, url: string, status: number, ms: number, rejection?: { ruleId: string; param: string | null }): string {
-  const base = `${method} ${url} ${status} ${ms.toFixed(1)}ms`;
+/** One human line (the time is added when it is written): method, path, status, duration, request id, and for a rejection the rule and param. */
+export function formatLine(method: string, url: string, status: number, ms: number, rejection?: { ruleId: string; param: string | null }, requestId?: string): string {
+  const base = `${method} ${url} ${status} ${ms.toFixed(1)}ms${requestId ? ` ${requestId}` : ''}`;
   return rejection ? `${base} rule=${rejection.ruleId}${rejection.param === null ? '' : ` param=${rejection.param}`}` : base;
 }

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { basePath, matchOperation, operation, validateResponse, type OperationId } from '../../../spec/index.js';
@@ -43,6 +44,7 @@ export async function startTestStub(options: StubOptions & ServiceOptions & { ch
   const lines: string[] = [];
   const app = createApp({ ...options, service, log: (l) => lines.push(l) });
   const server = createServer(app);
+  server.on('clientError', app.locals.onClientError as (err: Error, socket: Duplex) => void);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -88,9 +90,10 @@ function conformanceProblem(res: request.Response): string | undefined {
   // CORS preflights are not API operations; answers outside the base path (the admin endpoint) are not the API's.
   if (res.request.method === 'OPTIONS') return undefined;
   if (!url.pathname.startsWith(basePath + '/') && res.status !== 404) return undefined;
+  const head = res.request.method === 'HEAD'; // GET's operation, answered without a body
   let op = operation('retrieveFineTuningJob'); // an unknown route is checked against the 404 envelope
   try {
-    op = matchOperation(res.request.method, url.pathname.slice(basePath.length))?.operation ?? op;
+    op = matchOperation(head ? 'GET' : res.request.method, url.pathname.slice(basePath.length))?.operation ?? op;
   } catch {
     // a path that does not decode addresses no operation
   }
@@ -98,6 +101,7 @@ function conformanceProblem(res: request.Response): string | undefined {
   if (!declared) return `${op.operationId} does not declare status ${res.status}`;
   const media = res.headers['content-type']?.split(';')[0];
   if (media !== declared.mediaType) return `media type ${media}, declared ${declared.mediaType}`;
+  if (head) return res.text ? 'a body in the answer to HEAD' : undefined;
   const check = validateResponse(op, res.status, declared.mediaType.startsWith('text/') ? res.text : res.body);
   if (!check.ok) return `${res.status} body breaks the spec: ${JSON.stringify(check).slice(0, 300)}`;
   if (/\n\s+at .+:\d+:\d+/.test(res.text ?? '')) return 'a stack trace in the answer';

@@ -130,12 +130,17 @@ describe('every declared status of every operation', () => {
     expect((await logLines(stub)).at(-1)).toMatch(new RegExp(` ${status} .*simulated by ${MOCK_STATUS_HEADER}$`));
   });
 
-  it(`${MOCK_STATUS_HEADER} comes after auth, and names itself when it asks for a status the operation does not declare`, async () => {
+  it(`${MOCK_STATUS_HEADER} comes after auth; a status the operation cannot answer with is ignored, and the log line says so`, async () => {
     const noAuth = await stub.http.get(v1('/files')).set(MOCK_STATUS_HEADER, '429');
     expect(noAuth.status).toBe(401);
-    const bad = await stub.http.get(v1('/files')).set('authorization', T).set(MOCK_STATUS_HEADER, '404');
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.param).toBe(MOCK_STATUS_HEADER);
+    for (const [path, asked] of [['/files', '404'], ['/files/file-abc123', '503'], ['/fine_tuning/jobs', 'soon']] as const) {
+      const before = (await logLines(stub)).length;
+      const res = await stub.http.get(v1(path)).set('authorization', T).set(MOCK_STATUS_HEADER, asked);
+      expect(res.status, `${path} ${asked}`).toBe(200); // served as if not asked
+      const line = (await logLines(stub)).slice(before).join('\n');
+      expect(line).toContain(` 200 `);
+      expect(line).toMatch(new RegExp(`${MOCK_STATUS_HEADER}="${asked}" ignored: \\w+ declares only [\\d, ]+$`));
+    }
   });
 
   it('covers every status the spec declares', () => {
@@ -233,8 +238,8 @@ describe('HTTP edges', () => {
     await stub.http.get(v1('/files?limit=2')).set('authorization', T);
     const lines = (await logLines(stub)).slice(before);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} POST \/v1\/fine_tuning\/jobs 400 \d+\.\dms rule=create\.suffix param=suffix$/);
-    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET \/v1\/files\?limit=2 200 \d+\.\dms$/);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} POST \/v1\/fine_tuning\/jobs 400 \d+\.\dms req_[0-9a-f]{32} rule=create\.suffix param=suffix$/);
+    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET \/v1\/files\?limit=2 200 \d+\.\dms req_[0-9a-f]{32}$/);
   });
 
   it('in debug mode, logs an answer that breaks the spec, naming the rule', async () => {

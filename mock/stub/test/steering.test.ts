@@ -27,7 +27,7 @@ const api = async (path: string, init: RequestInit & { token?: string } = {}) =>
     headers: { authorization: `Bearer ${init.token ?? TOKEN}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>) },
   });
   const text = await res.text();
-  return { status: res.status, body: text && res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text };
+  return { status: res.status, requestId: res.headers.get('x-request-id'), body: text && res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text };
 };
 const job = async (id: string): Promise<FineTuningJob> => (await api(`/fine_tuning/jobs/${id}`)).body;
 const events = async (id: string): Promise<FineTuningJobEvent[]> => (await api(`/fine_tuning/jobs/${id}/events?limit=100`)).body.data.reverse();
@@ -188,7 +188,7 @@ describe('latency', () => {
 describe('requests: the organization request log', () => {
   it('method, path, status, rule, param, time and request id of each API request, oldest first, for this organization only', async () => {
     const t0 = Date.now();
-    await api('/fine_tuning/jobs', { method: 'POST', body: JSON.stringify({ training_files: sampleFileIds }), headers: { 'x-request-id': 'req-1' } });
+    const first = await api('/fine_tuning/jobs', { method: 'POST', body: JSON.stringify({ training_files: sampleFileIds }) });
     await api('/fine_tuning/jobs', { method: 'POST', body: JSON.stringify({ training_files: sampleFileIds, suffix: '' }) });
     await api('/nowhere');
     await api('/files', { token: 'steer-b' });
@@ -198,7 +198,8 @@ describe('requests: the organization request log', () => {
       { method: 'POST', path: '/v1/fine_tuning/jobs', status: 400, rule: 'create.suffix', param: 'suffix' },
       { method: 'GET', path: '/v1/nowhere', status: 404, rule: 'request.unknown-route', param: null },
     ]);
-    expect(log[0]!.request_id).toBe('req-1');
+    expect(log[0]!.request_id).toBe(first.requestId); // the id the answer carried (x-request-id)
+    expect(first.requestId).toMatch(/^req_[0-9a-f]{32}$/);
     for (const e of log) expect(Date.parse(e.time)).toBeGreaterThanOrEqual(t0 - 1000);
     expect(await createStubControl(stub.baseUrl, 'steer-b').requests()).toHaveLength(1);
   });
