@@ -11,6 +11,7 @@ import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { rule, type Operation } from '../../spec/index.js';
 import { errorBody, violation, type Violation } from '../http/answer-policy.js';
+import { isDocsPath, serveDocs } from '../docs/index.js';
 import { checkBody, checkHead, type Aborted, type Rejected } from '../http/request-gate.js';
 import { closeLingering } from '../http/body.js';
 import { asksForError, readSteering, type Steering } from '../http/steering-headers.js';
@@ -80,6 +81,12 @@ export function createFront(options: FrontOptions): Express {
   });
   // CORS on every answer, preflights answered 204 (frontends call the mock from another port).
   app.use(cors({ maxAge: 600, exposedHeaders: EXPOSED_HEADERS })); // a browser app may read Retry-After and the request id, as from the stub
+
+  // The API reference (mock/docs), outside the base path: the same page as the stub's.
+  app.use((req, res, next) => {
+    if (!isDocsPath(req.url)) return next();
+    serveDocs(req, res).then((served) => (served ? undefined : next()), next);
+  });
 
   const reject = (res: Response, v: Violation) => {
     res.locals.violation = v;

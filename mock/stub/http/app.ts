@@ -16,6 +16,7 @@ import { RULES } from '../service/rules.js';
 import { readBearer } from '../../http/bearer.js';
 import { checkBody, checkHead, type Aborted, type Rejected } from '../../http/request-gate.js';
 import { closeLingering } from '../../http/body.js';
+import { isDocsPath, serveDocs } from '../../docs/index.js';
 import { handleAdmin, isAdminPath, mockFailure } from './admin.js';
 import { asksForError, exampleAnswer, readSteering, SIMULATED_RETRY_AFTER, type Steering } from '../../http/steering-headers.js';
 import { MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER } from './headers.js';
@@ -117,6 +118,8 @@ export function createApp(options: StubOptions = {}): Express {
       log(formatLine(req.method, req.url, 204, performance.now() - started, undefined, res.getHeader(REQUEST_ID_HEADER) as string));
       return;
     }
+    // The API reference (mock/docs), outside the base path like the admin endpoints.
+    if (isDocsPath(req.url) && (await serveDocs(req, res))) return void log(formatLine(req.method, req.url, res.statusCode, performance.now() - started));
     if (isAdminPath(req.url)) {
       return handleAdmin(req, service, {
         send: (status, body) => send(req, res, started, undefined, status, body),
