@@ -2,8 +2,8 @@
  * One set of steering headers for both servers (README, "Steering headers"): the stub and the
  * Prism mock, side by side, answer `Vaero-Mock-Status: N` and `Prefer: code=N` alike, for
  * every operation and every error status it declares: that status, the spec's example for it,
- * a 429 with Retry-After: 1, whatever the body; both refuse a status the operation does not
- * declare with a 400 naming the header; Prism's own `example=` and `dynamic=true` reach Prism.
+ * a 429 with Retry-After: 1, whatever the body; both ignore (serve as if not asked) a status the
+ * operation does not declare; Prism's own `example=` and `dynamic=true` reach Prism.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations, validateResponse, type Operation } from '../../../spec/index.js';
