@@ -125,13 +125,22 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 
 // ---------------------------------------------------------------------------
-// Rules (x-vaero-rule on schemas, parameters, responses; x-vaero-rules at the top)
+// Rules (x-vaero-rule on schemas, parameters, responses; x-vaero-rules at the top;
+// x-vaero-keyword-rules on a schema whose keywords differ in provenance)
+//
+// Provenance is per keyword: a schema node's x-vaero-rule governs its keywords, except
+// those its x-vaero-keyword-rules map to another rule (declared there, or named by id).
+// So `suffix` is `create.suffix` (reference: up to 16 characters) but its minLength is
+// `create.suffix.not-empty` (inferred), and a missing job field is the rule of that
+// field's node. One document says both what is checked and who says so.
 // ---------------------------------------------------------------------------
 export interface Rule {
   id: string;
   source: 'reference' | 'inferred';
   severity: 'error' | 'warn';
   why: string;
+  /** For a reference rule: the page of Vaero's API reference that states it. */
+  page?: string;
   /** JSON pointer of the place in openapi.yaml that states the rule. */
   location: string;
 }
@@ -145,7 +154,7 @@ function collectRules(doc: unknown): Map<string, Rule> {
   const add = (raw: unknown, at: string[]) => {
     const r = raw as Omit<Rule, 'location'>;
     if (found.has(r.id)) throw new Error(`spec: rule ${r.id} is declared twice (${found.get(r.id)?.location} and ${pointer(at)})`);
-    found.set(r.id, { id: r.id, source: r.source, severity: r.severity, why: r.why, location: pointer(at) });
+    found.set(r.id, { id: r.id, source: r.source, severity: r.severity, why: r.why, ...(r.page ? { page: r.page } : {}), location: pointer(at) });
   };
   const walk = (node: unknown, at: string[]) => {
     if (Array.isArray(node)) return node.forEach((n, i) => walk(n, [...at, String(i)]));
@@ -153,7 +162,10 @@ function collectRules(doc: unknown): Map<string, Rule> {
     for (const [k, v] of Object.entries(node)) {
       if (k === 'x-vaero-rule') add(v, [...at, k]);
       else if (k === 'x-vaero-rules') (v as unknown[]).forEach((r, i) => add(r, [...at, k, String(i)]));
-      else walk(v, [...at, k]);
+      // A keyword's own rule: declared here (an object), or named by the id of one declared elsewhere.
+      else if (k === 'x-vaero-keyword-rules') {
+        for (const [kw, r] of Object.entries(v as object)) if (typeof r === 'object') add(r, [...at, k, kw]);
+      } else walk(v, [...at, k]);
     }
   };
   walk(doc, []);
@@ -186,7 +198,7 @@ function newAjv(options: { coerceTypes?: boolean; useDefaults?: boolean }, sourc
   const ajv = new Ajv2020({ strict: true, allErrors: true, ...options, code });
   addFormats(ajv);
   // OpenAPI's own keywords inside schemas, and the registration wrapper: annotations only.
-  for (const k of ['x-vaero-rule', 'x-vaero-lifecycle', 'components', 'example', 'xml', 'externalDocs', 'discriminator']) ajv.addKeyword(k);
+  for (const k of ['x-vaero-rule', 'x-vaero-keyword-rules', 'x-vaero-lifecycle', 'components', 'example', 'xml', 'externalDocs', 'discriminator']) ajv.addKeyword(k);
   // The components are checked against the meta-schema once (first instance); the same
   // object need not be checked again, and skipping it halves start-up.
   ajv.addSchema({ $id: SPEC_ID, components: document.components }, undefined, undefined, !metaChecked);
@@ -400,13 +412,27 @@ export function matchOperation(
 // Validation: errors as data. Which one error a server answers with (status, param, code,
 // order of checks) is the servers' answer policy, not the contract's data: mock/http/answer-policy.ts.
 // ---------------------------------------------------------------------------
-/** The rule that governs a schema violation at this place; request.schema where no narrower rule covers it. */
-export function schemaRuleAt(schema: unknown, instancePath: string): Rule {
-  return ruleAt(schema, instancePath) ?? rule(REQUEST_SCHEMA_RULE);
+/**
+ * The rule that governs a schema violation at this place (of this keyword, when given);
+ * request.schema where no narrower rule covers it.
+ */
+export function schemaRuleAt(schema: unknown, instancePath: string, keyword?: string): Rule {
+  return ruleAt(schema, instancePath, keyword) ?? rule(REQUEST_SCHEMA_RULE);
 }
 
-/** The x-vaero-rule nearest above the node an instance path leads to. */
-export function ruleAt(schema: unknown, instancePath: string): Rule | undefined {
+/** The rule a keyword's x-vaero-keyword-rules entry gives it on a node (a declaration or an id). */
+function keywordRule(node: SchemaObject, keyword: string): Rule | undefined {
+  const entry = (node['x-vaero-keyword-rules'] as Record<string, { id: string } | string> | undefined)?.[keyword];
+  if (entry === undefined) return undefined;
+  return rule(typeof entry === 'string' ? entry : entry.id);
+}
+
+/**
+ * The rule of the node an instance path leads to: the keyword's own rule there
+ * (x-vaero-keyword-rules) when a keyword is given and has one, else the x-vaero-rule
+ * nearest above the node.
+ */
+export function ruleAt(schema: unknown, instancePath: string, keyword?: string): Rule | undefined {
   let found: Rule | undefined;
   let nodes: SchemaObject[] = [resolve<SchemaObject>(schema as SchemaObject)];
   const note = (ns: SchemaObject[]) => {
@@ -426,10 +452,11 @@ export function ruleAt(schema: unknown, instancePath: string): Rule | undefined 
       if (prop) next.push(resolve<SchemaObject>(prop as SchemaObject));
       else if (/^\d+$/.test(seg) && n.items) next.push(resolve<SchemaObject>(n.items as SchemaObject));
     }
-    if (!next.length) break;
+    if (!next.length) return found; // deeper than the schema: its keywords are not this node's
     nodes = expand(next);
     note(nodes);
   }
+  if (keyword !== undefined) for (const n of nodes) found = keywordRule(n, keyword) ?? found;
   return found;
 }
 
@@ -481,7 +508,8 @@ export function validateResponse(
     ...new Set(
       errors.map(
         (e) =>
-          ruleAt(res.schema, e.keyword === 'required' ? `${e.instancePath}/${String(e.params.missingProperty)}` : e.instancePath)?.id ??
+          // A missing field is the rule of that field's node; any other error, the rule of its keyword there.
+          (e.keyword === 'required' ? ruleAt(res.schema, `${e.instancePath}/${String(e.params.missingProperty)}`) : ruleAt(res.schema, e.instancePath, e.keyword))?.id ??
           'response.schema',
       ),
     ),

@@ -105,11 +105,13 @@ export function mutations(op: Operation): Mutation[] {
   const set = (b: Body, k: string, v: unknown): Body => ({ ...b, [k]: v });
   // The rule of a place in the schema is the contract's data (x-vaero-rule, else request.schema).
   const whole = schemaRuleAt(schema, '').id;
-  const ruleOf = (k: string) => schemaRuleAt(schema, '/' + k.replace(/~/g, '~0').replace(/\//g, '~1')).id;
-  /** A mutation of property k that breaks `keyword` there. */
-  const at = (name: string, k: string, keyword: string, body: (b: Body) => fc.Arbitrary<unknown>): Mutation => ({
+  const pathOf = (k: string) => '/' + k.replace(/~/g, '~0').replace(/\//g, '~1');
+  // The rule of the keyword broken (provenance is per keyword), or of the field when it is missing.
+  const ruleOf = (k: string, keyword?: string, item = false) => schemaRuleAt(schema, pathOf(k) + (item ? '/0' : ''), keyword).id;
+  /** A mutation of property k that breaks `keyword` there (of its items with `item`). */
+  const at = (name: string, k: string, keyword: string, body: (b: Body) => fc.Arbitrary<unknown>, item = false): Mutation => ({
     name: `${name}:${k}`,
-    mutate: (b) => body(b).map((v) => ({ body: set(b, k, v), broke: { keyword, param: k, ruleId: ruleOf(k) } })),
+    mutate: (b) => body(b).map((v) => ({ body: set(b, k, v), broke: { keyword, param: k, ruleId: ruleOf(k, keyword, item) } })),
   });
 
   out.push({
@@ -159,8 +161,8 @@ export function mutations(op: Operation): Mutation[] {
     }
     if (s.items?.pattern) {
       const re = new RegExp(s.items.pattern, 'u');
-      out.push(at('item-pattern', k, 'pattern', (b) => fc.string({ maxLength: 12 }).filter((v) => !re.test(v)).map((v) => [...((b[k] as unknown[] | undefined) ?? []).slice(1), v])));
-      out.push(at('item-type', k, 'type', () => fc.oneof(valueOfType.integer!, valueOfType.null!, valueOfType.boolean!).map((v) => [v])));
+      out.push(at('item-pattern', k, 'pattern', (b) => fc.string({ maxLength: 12 }).filter((v) => !re.test(v)).map((v) => [...((b[k] as unknown[] | undefined) ?? []).slice(1), v]), true));
+      out.push(at('item-type', k, 'type', () => fc.oneof(valueOfType.integer!, valueOfType.null!, valueOfType.boolean!).map((v) => [v]), true));
     }
   }
   return out;

@@ -64,7 +64,7 @@ export const createdJobStartsFresh: Check = {
     const made = await createJob(ctx, { training_files: [files[0]], suffix: SUFFIX }, 'creating a job');
     if (!made) return;
     const { job, ex } = made;
-    if (!lifecycle.initial.includes(job.status)) ctx.fail({ message: `a new job has status ${job.status}`, declared: lifecycle.initial, received: job.status, exchange: ex });
+    if (!lifecycle.initial.includes(job.status)) ctx.fail({ ruleId: 'job.lifecycle', message: `a new job has status ${job.status}`, declared: lifecycle.initial, received: job.status, exchange: ex });
     else ctx.pass();
     if (job.fine_tuned_model !== null) ctx.fail({ ruleId: 'job.fine_tuned_model.suffix', message: 'a new job already names a fine-tuned model', declared: null, received: job.fine_tuned_model, exchange: ex });
     else ctx.pass('job.fine_tuned_model.suffix');
@@ -89,7 +89,8 @@ export const defaultsApplied: Check = {
     const minimal = await createJob(ctx, { training_files: [files[0]] }, 'creating a job with only training_files');
     if (minimal) {
       for (const field of ['style_model', 'base_model'] as const) {
-        if (minimal.job[field] !== createDefaults[field]) ctx.fail({ message: `${field} defaults to ${JSON.stringify(minimal.job[field])}`, declared: createDefaults[field], received: minimal.job[field], exchange: minimal.ex });
+        // The job shows the default it used: the reference's rule for style_model, this contract's for base_model (job.base_model.echo).
+        if (minimal.job[field] !== createDefaults[field]) ctx.fail({ ...(field === 'base_model' ? { ruleId: 'job.base_model.echo' } : {}), message: `${field} defaults to ${JSON.stringify(minimal.job[field])}`, declared: createDefaults[field], received: minimal.job[field], exchange: minimal.ex });
         else ctx.pass();
       }
     }

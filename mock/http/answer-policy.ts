@@ -104,14 +104,20 @@ export function firstViolation(errors: readonly ErrorObject[], schema: SchemaObj
   const e = [...errors].sort((a, b) => rank(a) - rank(b))[0] as ErrorObject;
   const param = paramOf(e);
   const unknownField = e.keyword === 'additionalProperties' && e.instancePath === '';
-  const at = param !== null && !unknownField ? '/' + param.replace(/~/g, '~0').replace(/\//g, '~1') : '';
+  // The rule of the keyword broken where it was broken (a missing field: that field's rule; an unknown one: the body's).
+  const ruleId =
+    e.keyword === 'required'
+      ? schemaRuleAt(schema, '/' + param!.replace(/~/g, '~0').replace(/\//g, '~1')).id
+      : unknownField
+        ? schemaRuleAt(schema, '').id
+        : schemaRuleAt(schema, e.instancePath, e.keyword).id;
   return {
     status: 400,
     type: errorTypeFor(400),
     param,
     code: CODE_BY_KEYWORD[e.keyword] ?? 'invalid_value',
     message: describe(e, param),
-    ruleId: schemaRuleAt(schema, at).id,
+    ruleId,
     detail: e,
   };
 }

@@ -165,14 +165,47 @@ describe('x-vaero-rule', () => {
   it('the raw document has no rule without an id (which the map could not hold)', () => {
     const count = (specText.match(/^\s*x-vaero-rule:\s*$/gm) ?? []).length;
     const listed = (document as unknown as { 'x-vaero-rules': unknown[] })['x-vaero-rules'].length;
-    expect(rules.size).toBe(count + listed);
+    // Keyword rules declared in place (an object; a string names a rule declared elsewhere).
+    let declaredForKeywords = 0;
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walk);
+      if (n === null || typeof n !== 'object') return;
+      for (const [k, v] of Object.entries(n)) {
+        if (k === 'x-vaero-keyword-rules') {
+          for (const r of Object.values(v as object)) {
+            if (typeof r === 'object') declaredForKeywords++;
+            else expect(rules.has(r as string), String(r)).toBe(true);
+          }
+        } else walk(v);
+      }
+    };
+    walk(document);
+    expect(declaredForKeywords).toBeGreaterThan(5);
+    expect(rules.size).toBe(count + listed + declaredForKeywords);
+  });
+
+  it('every reference rule names the page of the reference that states it; an inferred rule names none', () => {
+    const pages = [...specText.matchAll(/^ {4}- [a-z ]+: (https:\/\/docs\.vaero\.co\/\S+)$/gm)].map((m) => m[1]);
+    expect(pages.length).toBe(5);
+    for (const r of rules.values()) {
+      if (r.source === 'reference') expect(pages, `${r.id} names ${r.page}`).toContain(r.page);
+      else expect(r.page, r.id).toBeUndefined();
+    }
   });
 
   it('the rules the brief names are there, with their provenance', () => {
     const expected: Record<string, string> = {
       'auth.bearer': 'reference',
       'create.suffix': 'reference',
-      'create.training_files': 'reference',
+      'create.training_files.array': 'reference',
+      'create.training_files': 'inferred',
+      'create.suffix.not-empty': 'inferred',
+      'job.shape': 'reference',
+      'job.finished_at': 'inferred',
+      'job.error': 'inferred',
+      'job.base_model': 'inferred',
+      'job.fine_tuned_model.format': 'inferred',
+      'upload.purpose': 'reference',
       'create.body': 'inferred',
       'job.base_model.echo': 'inferred',
       'job.created_at': 'reference',

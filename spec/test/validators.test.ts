@@ -32,7 +32,13 @@ describe('validators: errors as data', () => {
 
   it('the rule of a schema location is the nearest x-vaero-rule, else request.schema', () => {
     expect(schemaRuleAt(create.requestSchema, '/suffix').id).toBe('create.suffix');
-    expect(schemaRuleAt(create.requestSchema, '/training_files/0').id).toBe('create.training_files');
+    expect(schemaRuleAt(create.requestSchema, '/training_files').id).toBe('create.training_files.array');
+    expect(schemaRuleAt(create.requestSchema, '/training_files/0').id).toBe('create.training_files.array');
+    // Provenance per keyword: the keywords this contract adds have their own rule.
+    expect(schemaRuleAt(create.requestSchema, '/training_files', 'minItems').id).toBe('create.training_files');
+    expect(schemaRuleAt(create.requestSchema, '/training_files/0', 'pattern').id).toBe('create.training_files');
+    expect(schemaRuleAt(create.requestSchema, '/suffix', 'maxLength').id).toBe('create.suffix');
+    expect(schemaRuleAt(create.requestSchema, '/suffix', 'minLength').id).toBe('create.suffix.not-empty');
     expect(schemaRuleAt(list.querySchema, '/limit').id).toBe('list.limit');
     expect(schemaRuleAt({ type: 'object', properties: { n: { type: 'integer' } } }, '/n').id).toBe('request.schema');
   });

@@ -36,9 +36,10 @@ describe('admitBody on the create body', () => {
   });
 
   it('names a missing field, an unknown field and a wrong type with their codes', () => {
-    expect(rejected({})).toEqual({ status: 400, param: 'training_files', code: 'missing_required_parameter', ruleId: 'create.training_files' });
+    expect(rejected({})).toEqual({ status: 400, param: 'training_files', code: 'missing_required_parameter', ruleId: 'create.training_files.array' });
     expect(rejected({ training_files: ['file-a'], extra: 1 })).toEqual({ status: 400, param: 'extra', code: 'unknown_parameter', ruleId: 'create.body' });
-    expect(rejected({ training_files: 'file-a' })).toEqual({ status: 400, param: 'training_files', code: 'invalid_type', ruleId: 'create.training_files' });
+    expect(rejected({ training_files: 'file-a' })).toEqual({ status: 400, param: 'training_files', code: 'invalid_type', ruleId: 'create.training_files.array' });
+    expect(rejected({ training_files: [] })).toMatchObject({ param: 'training_files', ruleId: 'create.training_files' });
     expect(rejected({ training_files: ['file-a'], base_model: 'gpt-4o' })).toEqual({ status: 400, param: 'base_model', code: 'invalid_value', ruleId: 'create.base_model' });
   });
 
@@ -109,7 +110,8 @@ describe('errors and responses', () => {
     expect(validateResponse(create, 201, {})).toEqual({ ok: false, reason: 'undeclared-status' });
     const r = validateResponse(create, 200, { object: 'fine_tuning.job' });
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.reason === 'schema' && r.ruleIds).toContain('job.id');
+    expect(!r.ok && r.reason === 'schema' && r.ruleIds).toContain('job.shape'); // a missing id: the job's shape, as the reference lists it
+    expect(!r.ok && r.reason === 'schema' && r.ruleIds).toContain('job.finished_at'); // a missing finished_at: this contract's own field
   });
 });
 
