@@ -17,6 +17,7 @@ interface TestFlags {
   token?: string;
   tokenB?: string;
   profile: Profile;
+  level: 'reference' | 'contract';
   seed?: number;
   maxRequests: number;
   jobTimeout: number;
@@ -78,7 +79,7 @@ const VERDICT_LINE: Record<Report['outcome'], string> = { conform: 'CONFORMS', n
 /** The human summary on stdout: broken rules with their first failure as a script that reproduces it, then what was not judged and why. */
 export function formatSummary(report: Report): string {
   const out: string[] = [];
-  out.push(`vaero test ${report.baseUrl} · profile ${report.profile} · seed ${report.seed} (replay: --seed ${report.seed}) · ${report.requests.sent} requests · ${(report.durationMs / 1000).toFixed(1)} s`);
+  out.push(`vaero test ${report.baseUrl} · profile ${report.profile} · level ${report.level ?? 'contract'} · seed ${report.seed} (replay: --seed ${report.seed}) · ${report.requests.sent} requests · ${(report.durationMs / 1000).toFixed(1)} s`);
   if (report.generatedTokens) {
     out.push('The run generated its tokens (not secrets); to replay its curl commands:', ...Object.entries(report.generatedTokens).map(([k, v]) => `  export ${k}=${v}`));
   }
@@ -146,6 +147,10 @@ export function registerTestCommand(program: Command): void {
       if (v !== 'core' && v !== 'full') throw new InvalidArgumentError('must be core or full');
       return v;
     }, DEFAULTS.profile)
+    .option('--level <level>', 'reference: only what Vaero\'s API reference states counts as an error (for the real service and third parties); contract: every rule of this contract', (v: string) => {
+      if (v !== 'reference' && v !== 'contract') throw new InvalidArgumentError('must be reference or contract');
+      return v;
+    }, DEFAULTS.level)
     .option('--seed <n>', 'seed of the generated cases (printed in every report, to replay a run)', positiveInt('--seed'))
     .option('--max-requests <n>', 'stop sending after this many requests (what the run created is still cleaned up)', positiveInt('--max-requests', 1), DEFAULTS.maxRequests)
     .option('--job-timeout <ms>', 'how long to wait for a job to finish before the checks that need it are skipped', positiveInt('--job-timeout'), DEFAULTS.jobTimeoutMs)
@@ -189,6 +194,7 @@ export function registerTestCommand(program: Command): void {
         token,
         ...(tokenB ? { tokenB } : {}),
         profile: flags.profile,
+        level: flags.level,
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         maxRequests: flags.maxRequests,
         jobTimeoutMs: flags.jobTimeout,

@@ -12,6 +12,7 @@ import { HttpClient, NotTheApi, Unreachable, WaitExhausted, type FetchLike } fro
 import type { Exchange } from './http/exchange.js';
 import type { Profile, Report } from './report.js';
 import { runChecks, type Progress } from './runner.js';
+import { atLevel, DEFAULT_LEVEL, type Level } from './level.js';
 
 export interface ContractSuiteOptions {
   /** The URL under which /fine_tuning/jobs lives, e.g. http://127.0.0.1:8080/v1. */
@@ -43,6 +44,8 @@ export interface ContractSuiteOptions {
   generatedTokens?: boolean;
   /** Injectable clock for waits (tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** reference: only the reference's rules count as errors, inferred ones are warnings; contract (default): every rule. */
+  level?: Level;
   /** The checks to run (default: every check; tests run a part, e.g. without the fixture checks). */
   checks?: readonly Check[];
 }
@@ -50,6 +53,7 @@ export interface ContractSuiteOptions {
 import { DEFAULTS } from './defaults.js';
 
 export { DEFAULTS };
+export { LEVELS, DEFAULT_LEVEL, type Level } from './level.js';
 
 const toolVersion = (JSON.parse(readFileSync(join(dirname(specPath), '..', 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -145,7 +149,7 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
   const { stop } = await probe(client, options);
   const job = options.jobId && !stop ? await givenJob(client, options.jobId) : undefined;
 
-  return runChecks(
+  const report = await runChecks(
     options.checks ?? checks,
     client,
     {
@@ -186,4 +190,5 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
       return done;
     },
   );
+  return atLevel(report, options.level ?? DEFAULT_LEVEL);
 }

@@ -131,6 +131,8 @@ export interface Report {
   /** The base URL tested (credentials never appear in a report). */
   baseUrl: string;
   profile: Profile;
+  /** reference: only the reference's rules count as errors; contract (default): every rule (contract-tests/level.ts). */
+  level?: 'reference' | 'contract';
   /** The seed of every generated case; `--seed` with it replays the run. */
   seed: number;
   startedAt: string;

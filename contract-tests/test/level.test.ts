@@ -1,0 +1,96 @@
+/**
+ * `--level reference|contract`: a full implementation whose job objects carry exactly
+ * the fields Vaero documents (the real stub behind a thin front that strips finished_at
+ * and error) conforms at reference level (`vaero test --level reference --profile full`
+ * exits 0) and is reported at contract level under inferred rules only.
+ */
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rule, type FineTuningJob, type FineTuningJobList } from '../../spec/index.js';
+import { runContractSuite, type Report } from '../index.js';
+import { atLevel, severityAt } from '../level.js';
+import { cliPath, ensureBuilt, root } from './build.js';
+import { json, startMutant, withJson, type FrontResponse, type RunningTarget } from './mutants/front.js';
+
+/** Only the fields the reference lists for a job: this contract's finished_at and error removed. */
+function referenceJob(job: Record<string, unknown>): Record<string, unknown> {
+  const { finished_at: _f, error: _e, ...rest } = job;
+  return rest;
+}
+const isJob = (v: unknown): v is FineTuningJob => (v as { object?: unknown } | null)?.object === 'fine_tuning.job';
+
+function stripContractFields(res: FrontResponse): FrontResponse {
+  const body = json(res);
+  if (isJob(body)) return withJson(res, referenceJob(body as unknown as Record<string, unknown>));
+  const list = body as FineTuningJobList | undefined;
+  if (list && Array.isArray(list.data) && list.data.some(isJob)) return withJson(res, { ...list, data: list.data.map((j) => referenceJob(j as unknown as Record<string, unknown>)) });
+  return res;
+}
+
+let target: RunningTarget;
+beforeAll(async () => {
+  ensureBuilt();
+  target = await startMutant({
+    name: 'reference-fields-only',
+    fault: 'none the reference states: job objects carry exactly the fields Vaero documents (no finished_at, no error)',
+    breaks: 'job.finished_at',
+    response: (_r, res) => stripContractFields(res),
+  });
+}, 120_000);
+afterAll(async () => {
+  await target?.close();
+});
+
+const tokens = { token: 'level-org-a', tokenB: 'level-org-b' };
+const SEED = 4242;
+
+describe('a level re-weighs verdicts by provenance', () => {
+  it('at reference level an inferred rule is a warning; a reference rule keeps its severity', () => {
+    expect(severityAt(rule('job.finished_at'), 'reference')).toBe('warn');
+    expect(severityAt(rule('job.finished_at'), 'contract')).toBe('error');
+    expect(severityAt(rule('create.suffix'), 'reference')).toBe('error');
+    expect(severityAt(rule('list.unknown-cursor'), 'contract')).toBe('warn');
+  });
+});
+
+describe('a full implementation with only the reference\'s job fields', () => {
+  let contract: Report;
+
+  it('fails at contract level, naming only inferred rules (finished_at and error among them)', async () => {
+    contract = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000 });
+    expect(contract.level).toBe('contract');
+    expect(contract.outcome).toBe('nonconform');
+    expect(contract.summary.brokenRules).toEqual(expect.arrayContaining(['job.finished_at', 'job.error']));
+    expect(contract.summary.brokenRules.filter((id) => rule(id).source === 'reference')).toEqual([]);
+  });
+
+  it('the same findings at reference level are warnings: it conforms', () => {
+    const reference = atLevel(contract, 'reference');
+    expect(reference.outcome).toBe('conform');
+    expect(reference.summary.brokenRules).toEqual([]);
+    expect(reference.summary.warnedRules).toEqual(expect.arrayContaining(['job.finished_at', 'job.error']));
+    expect(reference.rules.find((r) => r.id === 'job.finished_at')).toMatchObject({ verdict: 'broken', severity: 'warn', source: 'inferred' });
+  });
+
+  it('`vaero test --level reference --profile full` exits 0 and says the level', async () => {
+    const run = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [cliPath, 'test', '--base-url', target.baseUrl, '--level', 'reference', '--profile', 'full', '--seed', String(SEED), '--job-timeout', '10000', '--no-progress'],
+        { cwd: root, env: { ...process.env, VAERO_TOKEN: tokens.token, VAERO_TOKEN_B: tokens.tokenB }, timeout: 120_000 },
+        (err, stdout) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout }),
+      );
+    });
+    expect(run.stdout).toContain('level reference');
+    expect(run.code, run.stdout.slice(-2000)).toBe(0);
+  });
+
+  it('`--level` takes only reference or contract', async () => {
+    const code = await new Promise<number>((resolve) => {
+      execFile(process.execPath, [cliPath, 'test', '--base-url', target.baseUrl, '--level', 'strict'], { cwd: root, timeout: 30_000 }, (err) =>
+        resolve(err ? (typeof err.code === 'number' ? err.code : -1) : 0),
+      );
+    });
+    expect(code).toBe(2);
+  });
+});
