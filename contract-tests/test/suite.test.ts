@@ -68,7 +68,9 @@ describe('generators', () => {
   it('the rule a mutation names is the field\'s own rule in the spec, or the body\'s for unknown fields', () => {
     const by = (name: string) => fc.sample(validBody(create, ids).chain((b) => mutations(create).find((m) => m.name === name)!.mutate(b)), { seed: 5, numRuns: 1 })[0]!.broke;
     expect(by('max-length-astral:suffix')).toEqual({ keyword: 'maxLength', param: 'suffix', ruleId: 'create.suffix' });
-    expect(by('missing-required:training_files')).toMatchObject({ param: 'training_files', ruleId: 'create.training_files' });
+    expect(by('missing-required:training_files')).toMatchObject({ param: 'training_files', ruleId: 'create.training_files.array' });
+    expect(by('min-items:training_files')).toMatchObject({ param: 'training_files', ruleId: 'create.training_files' });
+    expect(by('min-length:suffix')).toMatchObject({ keyword: 'minLength', ruleId: 'create.suffix.not-empty' });
     expect(by('extra-field')).toMatchObject({ keyword: 'additionalProperties', ruleId: 'create.body' });
   });
 

@@ -182,7 +182,7 @@ describe('translateViolations', () => {
     expect(translateViolations(create, [v(['request', 'body'], 'required', "Request body must have required property 'training_files'")])).toMatchObject({
       param: 'training_files',
       code: 'missing_required_parameter',
-      ruleId: 'create.training_files',
+      ruleId: 'create.training_files.array',
     });
     expect(translateViolations(create, [v(['request', 'body'], 'additionalProperties', "Request body must NOT have additional properties; found 'model'")])).toMatchObject({
       param: 'model',
