@@ -19,6 +19,24 @@ function resolve(node: unknown): Node {
   return n ?? {};
 }
 
+/** JSON Schema keywords that constrain only one type of value (a null fine_tuned_model does not exercise its pattern). */
+const APPLIES_TO: Record<string, (v: unknown) => boolean> = {
+  pattern: (v) => typeof v === 'string',
+  minLength: (v) => typeof v === 'string',
+  maxLength: (v) => typeof v === 'string',
+  minimum: (v) => typeof v === 'number',
+  maximum: (v) => typeof v === 'number',
+  minItems: Array.isArray,
+  maxItems: Array.isArray,
+  uniqueItems: Array.isArray,
+};
+
+/** The rules a node's own keywords carry (x-vaero-keyword-rules: a declaration, or a rule's id) that apply to the value. */
+function keywordRules(n: Node, value: unknown): string[] {
+  const entries = Object.entries((n['x-vaero-keyword-rules'] ?? {}) as Record<string, { id: string } | string>);
+  return entries.filter(([kw]) => APPLIES_TO[kw]?.(value) ?? true).map(([, r]) => (typeof r === 'string' ? r : r.id));
+}
+
 function branches(n: Node): Node[] {
   return [...((n.allOf as unknown[]) ?? []), ...((n.oneOf as unknown[]) ?? []), ...((n.anyOf as unknown[]) ?? [])].map(resolve);
 }
@@ -29,6 +47,7 @@ export function rulesExercised(schema: unknown, instance: unknown, into: Set<str
     const n = resolve(node);
     const id = (n['x-vaero-rule'] as { id?: string } | undefined)?.id;
     if (id) into.add(id);
+    for (const k of keywordRules(n, value)) into.add(k);
     for (const b of branches(n)) visit(b, value, depth + 1);
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const props = (n.properties ?? {}) as Node;

@@ -184,7 +184,7 @@ describe('reproducible failures', () => {
 
   it("a failure's script re-uploads the file the create names, with its bytes, and replays in a fresh shell", async () => {
     const r = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: 8, jobTimeoutMs: 5_000 });
-    const failure = r.checks.flatMap((c) => c.failures).find((f) => f.ruleId === 'job.defaults' && f.exchange?.request.body?.includes('file-'))!;
+    const failure = r.checks.flatMap((c) => c.failures).find((f) => f.ruleId === 'job.base_model.echo' && f.exchange?.request.body?.includes('file-'))!;
     expect(failure.reproduce).toMatch(/printf '%s' '.*' > 'vaero-contract-a\.txt'/s);
     expect(failure.reproduce).toMatch(/FILE_1=\$\(curl --silent --show-error --request POST/);
     expect(failure.reproduce).toContain(`"$FILE_1"`);
