@@ -106,7 +106,7 @@ export function formatSummary(report: Report): string {
   const unjudged = report.rules.filter((r) => r.verdict === 'not-judged');
   if (unjudged.length) {
     out.push('', 'NOT JUDGED (no assertion about them could be evaluated, or part of them could not):');
-    for (const r of unjudged) out.push(`  - ${r.id}${r.required ? '' : ' (not required)'}: ${r.notJudged.filter((n) => n.cause !== 'configuration').map((n) => `${n.reason}${n.checkId ? ` [${n.checkId}]` : ''}`).join('; ')}`);
+    for (const r of unjudged) out.push(`  - ${r.id}${r.required && r.severity === 'error' ? '' : ' (a warning: does not make the run inconclusive)'}: ${r.notJudged.filter((n) => n.cause !== 'configuration').map((n) => `${n.reason}${n.checkId ? ` [${n.checkId}]` : ''}`).join('; ')}`);
   }
   const skipped = report.rules.filter((r) => r.verdict === 'skipped');
   if (skipped.length) {

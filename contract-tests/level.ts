@@ -12,7 +12,7 @@
  */
 import { rule, type Rule } from '../spec/index.js';
 import type { CheckStatus, Report, Severity } from './report.js';
-import { outcomeOf } from './verdicts.js';
+import { outcomeOf, unjudgedRequired } from './verdicts.js';
 
 export const LEVELS = ['reference', 'contract'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -46,6 +46,7 @@ export function atLevel(report: Report, level: Level): Report {
       checks: { ...checkCount, total: checks.length },
       brokenRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'error').map((r) => r.id),
       warnedRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'warn').map((r) => r.id),
+      notJudgedRules: unjudgedRequired(rules).map((r) => r.id),
     },
     checks,
     rules,

@@ -89,7 +89,7 @@ export interface RuleResult {
   failures: number;
   /** Why it was not judged, or which parts of it were not (empty when held or broken in full). */
   notJudged: NotJudged[];
-  /** Whether the profile requires it: a required rule left not-judged makes the run inconclusive. */
+  /** Whether the profile requires it: a required rule of severity error left not-judged makes the run inconclusive. */
   required: boolean;
   /** Ids of the checks that assert it (or found it broken). */
   checks: string[];

@@ -12,7 +12,7 @@ import { conformanceChecks, judgeExchange } from './checks/conformance.js';
 import { Skip, type Check, type CheckContext, type FailureInput, type NotJudgedCause, type SuiteState } from './checks/types.js';
 import { CoverageLog } from './coverage.js';
 import type { CheckResult, Failure, Interruption, Profile, Report } from './report.js';
-import { Ledger, outcomeOf, ruleResults } from './verdicts.js';
+import { Ledger, outcomeOf, ruleResults, unjudgedRequired } from './verdicts.js';
 
 export interface Progress {
   /** Checks finished so far, and how many will run. */
@@ -245,7 +245,7 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
       rules: { ...count(rules.map((r) => r.verdict), ['held', 'broken', 'not-judged', 'skipped'] as const), total: rules.length },
       brokenRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'error').map((r) => r.id),
       warnedRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'warn').map((r) => r.id),
-      notJudgedRules: rules.filter((r) => r.required && r.verdict === 'not-judged').map((r) => r.id),
+      notJudgedRules: unjudgedRequired(rules).map((r) => r.id),
     },
     checks: checkResults,
     rules,

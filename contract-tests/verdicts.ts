@@ -80,10 +80,18 @@ export function ruleResults({ ledger, failures, planned }: VerdictInput): RuleRe
   });
 }
 
+/**
+ * The rules whose being left unjudged makes a run inconclusive: required by the profile and
+ * of severity error (at the run's level: an inferred rule is a warning at reference level).
+ */
+export function unjudgedRequired(results: readonly RuleResult[]): RuleResult[] {
+  return results.filter((r) => r.required && r.severity === 'error' && r.verdict === 'not-judged');
+}
+
 /** The run's outcome from its rules' verdicts. */
 export function outcomeOf(results: readonly RuleResult[]): { outcome: Outcome; inconclusiveBecause: string[] } {
   if (results.some((r) => r.verdict === 'broken' && r.severity === 'error')) return { outcome: 'nonconform', inconclusiveBecause: [] };
-  const unjudged = results.filter((r) => r.required && r.verdict === 'not-judged');
+  const unjudged = unjudgedRequired(results);
   if (!unjudged.length) return { outcome: 'conform', inconclusiveBecause: [] };
   // One line per reason, naming the rules it left unjudged.
   const byReason = new Map<string, string[]>();
