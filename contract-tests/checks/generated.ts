@@ -120,7 +120,7 @@ export const generatedValidBodies: Check = {
 function labelled(ruleId: string): ExpectedRejection {
   const f = requestFixtures.find((x) => x.operationId === create.operationId && !x.valid && x.expect.ruleId === ruleId && !x.headers);
   if (!f) throw new Error(`contract suite: no fixture labels ${ruleId} for ${create.operationId}`);
-  return { status: f.expect.status, param: f.expect.param, ruleId };
+  return { status: f.expect.status, param: f.expect.param, ...(f.expect.code ? { code: f.expect.code } : {}), ruleId };
 }
 
 export const generatedInvalidBodies: Check = {
