@@ -14,6 +14,9 @@ export interface paths {
         /**
          * List fine-tuning jobs
          * @description The organization's jobs, newest first, paged with `after` and `limit`.
+         *     `limit` text is read as a number ("10.0" is 10) [`list.limit.numeric-text`];
+         *     a repeated parameter counts with its first value; unknown parameters are
+         *     ignored [`request.unknown-parameters`].
          */
         get: operations["listFineTuningJobs"];
         put?: never;
@@ -22,6 +25,24 @@ export interface paths {
          * @description Creates a job that fine-tunes `style_model` to style the outputs of
          *     `base_model`, trained on the uploaded `training_files`.
          *     Answers 200 (as the reference does, not 201) with the new job.
+         *
+         *     Decided here, where the reference is silent (rules in brackets):
+         *     - No `Content-Type`, with or without a body: 415 `param: content-type`;
+         *       `Content-Encoding` other than `identity`: 415 `param: content-encoding`
+         *       [`request.content-type`].
+         *     - Unknown body fields: 400 naming the field; with several, the first the
+         *       body sends [`create.body`, `request.unknown-field-order`]. Unknown query
+         *       parameters are ignored [`request.unknown-parameters`].
+         *     - A body breaking several rules: the first in the order of checks
+         *       (description of this document) [`request.check-order`].
+         *     - `suffix`: 1 to 16 code points, any Unicode (a lone surrogate sent as
+         *       `\ud800` is one code point and is accepted); `""` is 400
+         *       [`create.suffix`, `create.suffix.not-empty`].
+         *     - The job's `base_model` is the one requested, not the reference
+         *       example's `gpt-4o` [`job.base_model.echo`].
+         *     - A new job may later fail on its own (`failed`, with `error` set) at any
+         *       unfinished status; clients must expect it. The stub fails a job only
+         *       when asked (`Vaero-Mock-Fail`) [`job.lifecycle`].
          */
         post: operations["createFineTuningJob"];
         delete?: never;
@@ -40,6 +61,7 @@ export interface paths {
         /**
          * Retrieve a fine-tuning job
          * @description The job as it is now; an unknown id, or another organization's, is answered 404.
+         *     A job may be `failed` without being asked (`error` says why).
          */
         get: operations["retrieveFineTuningJob"];
         put?: never;
@@ -67,7 +89,8 @@ export interface paths {
          *       `finished_at` is set; 200 with the job;
          *     - `cancelled`: nothing changes; 200 with the job (idempotent);
          *     - `succeeded`, `failed`: 400, code `job_not_cancellable`.
-         *     The request has no body; one, if sent, is ignored.
+         *     The request has no body; one, if sent, is ignored, whatever its
+         *     Content-Type or Content-Encoding.
          */
         post: operations["cancelFineTuningJob"];
         delete?: never;
@@ -86,6 +109,8 @@ export interface paths {
         /**
          * List a job's events
          * @description The job's status events, newest first, paged with `after` and `limit`.
+         *     Schema before state: the query is judged before the id, so
+         *     `?limit=0` on an unknown job is 400 `param: limit`, not 404.
          */
         get: operations["listFineTuningEvents"];
         put?: never;
@@ -105,7 +130,8 @@ export interface paths {
         };
         /**
          * List files
-         * @description The organization's files (and the shared sample files), newest first.
+         * @description The organization's files (and the shared sample files `file-abc123` and
+         *     `file-abc124`, the same in every example here and in the stub), newest first.
          */
         get: operations["listFiles"];
         put?: never;
@@ -114,6 +140,16 @@ export interface paths {
          * @description Uploads a plain-text training file: several training documents in one
          *     file are separated by a line of `***`. Files must be text-only (UTF-8,
          *     no NUL bytes) and are uploaded with `purpose=fine-tune`.
+         *
+         *     Decided here:
+         *     - Text-only is judged on the bytes, not on the file part's own
+         *       Content-Type: a text file sent as `application/octet-stream` (curl's
+         *       default) is accepted, a binary file labelled `text/plain` is 400
+         *       `param: file` [`files.text-only`].
+         *     - A body that does not parse as multipart: 400 `param: null`, code
+         *       `invalid_multipart` [`request.malformed-multipart`].
+         *     - Unknown parts are ignored [`request.unknown-parameters`].
+         *     - An empty file: 400 `param: file` [`file.bytes`].
          */
         post: operations["uploadFile"];
         delete?: never;
@@ -295,13 +331,21 @@ export interface components {
                 type: "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "rate_limit_error" | "server_error";
                 /** @description The field, query parameter or header at fault; null when the request as a whole is. */
                 param: string | null;
-                /** @description A machine-readable code: invalid_json, invalid_value, missing_required_parameter, unknown_parameter, invalid_type, file_not_found, invalid_file_format, job_not_cancellable, missing_authorization, invalid_authorization, not_found, route_not_found, file_not_deletable, payload_too_large, unsupported_media_type, rate_limit_exceeded, internal_error. */
+                /** @description A machine-readable code. Which codes each status may carry is stated, as an enum, on each error response (rule error.code). */
                 code: string | null;
             };
         };
     };
     responses: {
-        /** @description The request breaks a rule of this contract; `param` names the field at fault. */
+        /**
+         * @description The request breaks a rule of this contract; `param` names the field at fault.
+         *     Codes: `invalid_json` (JSON that does not parse), `invalid_multipart`
+         *     (multipart that does not parse), `missing_required_parameter`,
+         *     `unknown_parameter`, `invalid_type`, `invalid_value` (a schema rule),
+         *     `file_not_found` / `invalid_file_format` (training_files naming a file
+         *     the caller cannot use; an upload that is not text), `job_not_cancellable`,
+         *     `malformed_request` (HTTP the server cannot parse).
+         */
         BadRequest: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -312,6 +356,8 @@ export interface components {
                     error?: {
                         /** @constant */
                         type?: "invalid_request_error";
+                        /** @enum {unknown} */
+                        code?: "invalid_json" | "invalid_multipart" | "invalid_value" | "invalid_type" | "missing_required_parameter" | "unknown_parameter" | "file_not_found" | "invalid_file_format" | "job_not_cancellable" | "malformed_request";
                     };
                 };
             };
@@ -327,6 +373,8 @@ export interface components {
                     error?: {
                         /** @constant */
                         type?: "authentication_error";
+                        /** @enum {unknown} */
+                        code?: "missing_authorization" | "invalid_authorization";
                     };
                 };
             };
@@ -342,6 +390,8 @@ export interface components {
                     error?: {
                         /** @constant */
                         type?: "permission_error";
+                        /** @enum {unknown} */
+                        code?: "file_not_deletable";
                     };
                 };
             };
@@ -357,6 +407,8 @@ export interface components {
                     error?: {
                         /** @constant */
                         type?: "not_found_error";
+                        /** @enum {unknown} */
+                        code?: "not_found" | "route_not_found";
                     };
                 };
             };
@@ -372,6 +424,8 @@ export interface components {
                     error?: {
                         /** @constant */
                         type?: "invalid_request_error";
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
                     };
                 };
             };
@@ -387,11 +441,13 @@ export interface components {
                     error?: {
                         /** @constant */
                         type?: "invalid_request_error";
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
                     };
                 };
             };
         };
-        /** @description Too many requests; retry after the number of seconds in `Retry-After`. */
+        /** @description Too many requests; retry after the number of seconds in `Retry-After`. Any operation may answer it when a caller sends faster than the service allows (Vaero states no rate); the stub and the mock send it only when asked (`Vaero-Mock-Status: 429`, `Prefer: code=429`). */
         TooManyRequests: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -407,6 +463,8 @@ export interface components {
                     error?: {
                         /** @constant */
                         type?: "rate_limit_error";
+                        /** @enum {unknown} */
+                        code?: "rate_limit_exceeded";
                     };
                 };
             };
@@ -422,6 +480,8 @@ export interface components {
                     error?: {
                         /** @constant */
                         type?: "server_error";
+                        /** @enum {unknown} */
+                        code?: "internal_error" | "mock_error";
                     };
                 };
             };

@@ -12,6 +12,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import {
   operations,
+  rule,
   schemaRuleAt,
   validateBody,
   validateForm,
@@ -35,20 +36,29 @@ export interface Violation {
   detail?: ErrorObject;
 }
 
-/** The error `type` the spec fixes for each status (the `const` in that status's error response). */
-function errorTypesByStatus(): Map<number, ErrorType> {
-  const map = new Map<number, ErrorType>();
+/** The error `type` the spec fixes for each status (the `const` in that status's error response), and the codes it allows (the `enum`). */
+function errorSchemasByStatus(): { types: Map<number, ErrorType>; codes: Map<number, string[]> } {
+  const types = new Map<number, ErrorType>();
+  const codes = new Map<number, string[]>();
   for (const op of operations) {
     for (const r of op.responses.values()) {
       for (const b of (r.schema.allOf ?? []) as SchemaObject[]) {
-        const t = (b.properties?.error as SchemaObject | undefined)?.properties?.type as SchemaObject | undefined;
-        if (t?.const) map.set(r.status, t.const as ErrorType);
+        const props = (b.properties?.error as SchemaObject | undefined)?.properties;
+        const t = props?.type as SchemaObject | undefined;
+        const c = props?.code as SchemaObject | undefined;
+        if (t?.const) types.set(r.status, t.const as ErrorType);
+        if (c?.enum) codes.set(r.status, c.enum as string[]);
       }
     }
   }
-  return map;
+  return { types, codes };
 }
-const typeByStatus = errorTypesByStatus();
+const { types: typeByStatus, codes: codesByStatus } = errorSchemasByStatus();
+
+/** The error codes the spec allows for a status (rule error.code), in the order it lists them. */
+export function errorCodesFor(status: number): readonly string[] {
+  return codesByStatus.get(status) ?? [];
+}
 
 export function errorTypeFor(status: number): ErrorType {
   return typeByStatus.get(status) ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
@@ -105,12 +115,16 @@ export function firstViolation(errors: readonly ErrorObject[], schema: SchemaObj
   const param = paramOf(e);
   const unknownField = e.keyword === 'additionalProperties' && e.instancePath === '';
   // The rule of the keyword broken where it was broken (a missing field: that field's rule; an unknown one: the body's).
+  // With several unknown fields, the one named (the first sent) is rule request.unknown-field-order's choice.
+  const severalUnknown = unknownField && errors.filter((x) => x.keyword === 'additionalProperties' && x.instancePath === '').length > 1;
   const ruleId =
     e.keyword === 'required'
       ? schemaRuleAt(schema, '/' + param!.replace(/~/g, '~0').replace(/\//g, '~1')).id
-      : unknownField
-        ? schemaRuleAt(schema, '').id
-        : schemaRuleAt(schema, e.instancePath, e.keyword).id;
+      : severalUnknown
+        ? rule('request.unknown-field-order').id
+        : unknownField
+          ? schemaRuleAt(schema, '').id
+          : schemaRuleAt(schema, e.instancePath, e.keyword).id;
   return {
     status: 400,
     type: errorTypeFor(400),

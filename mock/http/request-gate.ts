@@ -28,7 +28,7 @@ const RULE = {
   contentType: rule('request.content-type').id,
   size: rule('request.body-size').id,
   json: rule('request.malformed-json').id,
-  multipart: rule('upload.file').id,
+  multipart: rule('request.malformed-multipart').id,
 };
 
 /** Steps 1–2 passed: the operation addressed and the caller's bearer token. */
@@ -151,7 +151,7 @@ export async function checkBody(req: IncomingMessage, head: RequestHead, options
     }
     const coding = req.headers['content-encoding'];
     if (coding !== undefined && coding.trim() !== '' && coding.trim().toLowerCase() !== 'identity') {
-      return reject(op, 415, 'unsupported_media_type', `Content-Encoding ${coding} is not supported here; send the body unencoded`);
+      return reject(op, 415, 'unsupported_media_type', `Content-Encoding ${coding} is not supported here; send the body unencoded`, 'content-encoding');
     }
 
     // 4. size: a declared length first, then the bytes as they come
@@ -172,7 +172,7 @@ export async function checkBody(req: IncomingMessage, head: RequestHead, options
       if (!read.ok) {
         if ('aborted' in read) return read;
         if ('tooLarge' in read) return tooLarge(op, max!, read.tooLarge);
-        return { ok: false, operation: op, close: !read.drained.complete, violation: violation(400, RULE.multipart, 'invalid_value', `The multipart body does not parse: ${read.malformed}`) };
+        return { ok: false, operation: op, close: !read.drained.complete, violation: violation(400, RULE.multipart, 'invalid_multipart', `The multipart body does not parse: ${read.malformed}`) };
       }
       admitted.form = read.fields;
       admitted.file = read.file;
@@ -227,8 +227,9 @@ export async function readJson(
   }
 }
 
-function reject(op: Operation, status: 415, code: string, message: string): Rejected {
-  return { ok: false, operation: op, violation: violation(status, RULE.contentType, code, message, 'content-type') };
+/** A 415 naming the header at fault: content-type for an undeclared media type, content-encoding for a coding. */
+function reject(op: Operation, status: 415, code: string, message: string, header: 'content-type' | 'content-encoding' = 'content-type'): Rejected {
+  return { ok: false, operation: op, violation: violation(status, RULE.contentType, code, message, header) };
 }
 
 /** Steps 1–6 in one call, for a server with nothing of its own between auth and the body. */

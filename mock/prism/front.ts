@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { rule, type Operation } from '../../spec/index.js';
-import { errorBody, violation, type Violation } from '../http/answer-policy.js';
+import { errorBody, errorCodesFor, violation, type Violation } from '../http/answer-policy.js';
 import { isDocsPath, serveDocs } from '../docs/index.js';
 import { checkBody, checkHead, type Aborted, type Rejected } from '../http/request-gate.js';
 import { closeLingering } from '../http/body.js';
@@ -142,7 +142,9 @@ export function createFront(options: FrontOptions): Express {
       // Prism failed on its own (its problem+json envelope): the spec's envelope instead.
       const detail = ((await answer.json().catch(() => ({}))) as { title?: string; detail?: string }).detail ?? answer.statusText;
       const status = op.responses.has(answer.status) ? answer.status : 500;
-      return reject(res, violation(status, rule('response.status-declared').id, 'mock_error', `The mock's Prism answered ${answer.status}: ${detail}`));
+      // The mock's own failure is mock_error at 500; in a declared 4xx, that status's first code (rule error.code).
+      const code = status >= 500 ? 'mock_error' : (errorCodesFor(status)[0] ?? 'mock_error');
+      return reject(res, violation(status, rule('response.status-declared').id, code, `The mock's Prism answered ${answer.status}: ${detail}`));
     }
     res.status(answer.status);
     for (const name of FORWARDED_RESPONSE_HEADERS) {

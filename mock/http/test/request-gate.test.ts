@@ -132,9 +132,9 @@ describe('3. content type and content coding', () => {
     expect(a.json.violation?.message).toMatch(message);
   });
 
-  it.each(['gzip', 'deflate', 'br', 'GZIP'])('a body with Content-Encoding %s is 415 param content-type, not decoded', async (coding) => {
+  it.each(['gzip', 'deflate', 'br', 'GZIP'])('a body with Content-Encoding %s is 415 param content-encoding (the header at fault), not decoded', async (coding) => {
     const a = await call('POST', '/v1/fine_tuning/jobs', { ...AUTH, ...JSON_CT, 'content-encoding': coding }, new Uint8Array(gzipSync('{"training_files":["file-abc123"]}')));
-    expect(verdict(a)).toEqual({ status: 415, param: 'content-type', code: 'unsupported_media_type', ruleId: 'request.content-type' });
+    expect(verdict(a)).toEqual({ status: 415, param: 'content-encoding', code: 'unsupported_media_type', ruleId: 'request.content-type' });
     expect(a.json.violation?.message).toContain(`Content-Encoding ${coding}`);
   });
 
@@ -144,7 +144,7 @@ describe('3. content type and content coding', () => {
     form.append('file', new Blob(['hello']), 'a.txt');
     const encoded = new Request('http://x.invalid/', { method: 'POST', body: form });
     const a = await call('POST', '/v1/files', { ...AUTH, 'content-type': encoded.headers.get('content-type')!, 'content-encoding': 'gzip' }, new Uint8Array(await encoded.arrayBuffer()));
-    expect(verdict(a)).toMatchObject({ status: 415, param: 'content-type' });
+    expect(verdict(a)).toMatchObject({ status: 415, param: 'content-encoding' });
   });
 
   it('Content-Encoding identity is no coding: admitted', async () => {
@@ -305,7 +305,7 @@ describe('5. syntax', () => {
     ['multipart/form-data; boundary=xyz', '', 'empty'],
   ])('a multipart body that does not parse (%s, %j: %s) is 400 param null', async (ct, body) => {
     const a = await multipart(ct, body);
-    expect(verdict(a)).toEqual({ status: 400, param: null, code: 'invalid_value', ruleId: 'upload.file' });
+    expect(verdict(a)).toEqual({ status: 400, param: null, code: 'invalid_multipart', ruleId: 'request.malformed-multipart' });
     expect(a.json.violation?.message).toMatch(/^The multipart body does not parse/);
   });
 

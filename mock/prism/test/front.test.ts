@@ -91,7 +91,7 @@ describe('what the front forwards to Prism', () => {
       body: new Uint8Array(gzipSync('{"training_files":["file-abc123"]}')),
     });
     expect(res.status).toBe(415);
-    expect(((await res.json()) as { error: { param: string } }).error.param).toBe('content-type');
+    expect(((await res.json()) as { error: { param: string } }).error.param).toBe('content-encoding');
     expect(seen).toHaveLength(0);
   });
 

@@ -195,7 +195,7 @@ describe('requests: the organization request log', () => {
     const log = await control.requests();
     expect(log.map(({ method, path, status, rule, param }) => ({ method, path, status, rule, param }))).toEqual([
       { method: 'POST', path: '/v1/fine_tuning/jobs', status: 200, rule: null, param: null },
-      { method: 'POST', path: '/v1/fine_tuning/jobs', status: 400, rule: 'create.suffix', param: 'suffix' },
+      { method: 'POST', path: '/v1/fine_tuning/jobs', status: 400, rule: 'create.suffix.not-empty', param: 'suffix' },
       { method: 'GET', path: '/v1/nowhere', status: 404, rule: 'request.unknown-route', param: null },
     ]);
     expect(log[0]!.request_id).toBe(first.requestId); // the id the answer carried (x-request-id)
