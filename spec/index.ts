@@ -11,12 +11,6 @@
  * error, its status, `param` and code, the envelope). That is the servers' answer policy,
  * in mock/http/answer-policy.ts; the contract suite judges it and never imports it.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import type { components, operations as generatedOperations } from './types.gen.js';
@@ -45,80 +39,11 @@ export type StyleModel = NonNullable<CreateFineTuningJobRequest['style_model']>;
 export type BaseModel = NonNullable<CreateFineTuningJobRequest['base_model']>;
 
 // ---------------------------------------------------------------------------
-// Loading
+// Loading: spec/load.ts reads openapi.yaml (or the compiled cache) in Node; a browser build
+// (msw/) swaps in spec/load.browser.ts, which has the document bundled at build time.
 // ---------------------------------------------------------------------------
-function findPackageRoot(start: string): string {
-  let dir = start;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`vaero-contract: no package.json above ${start}`);
-    dir = parent;
-  }
-  return dir;
-}
-
-/** Absolute path of the authored spec (works from the sources and from dist/). */
-export const specPath = join(findPackageRoot(dirname(fileURLToPath(import.meta.url))), 'spec', 'openapi.yaml');
-export const specText = readFileSync(specPath, 'utf8');
-
-// ajv, ajv-formats and js-yaml are CommonJS: required on first use, so a start served from
-// the compiled cache (below) never loads them (~40 ms of the stub's cold start).
-const requireCjs = createRequire(import.meta.url);
-type AjvModule = typeof import('ajv/dist/2020.js');
-let ajvModule: AjvModule | undefined;
-const loadAjv = (): AjvModule => (ajvModule ??= requireCjs('ajv/dist/2020.js') as AjvModule);
-
-// ---------------------------------------------------------------------------
-// Compiled cache: what this module computes from openapi.yaml at load (the parsed document
-// and the request validators as ajv standalone code), written once by `npm run build`
-// (spec/write-cache.ts) next to the built module. It is used only when its key, a hash of
-// openapi.yaml, of this module's own code and of ajv's and ajv-formats' versions, matches; any change to one of them
-// makes it stale and the module compiles as without it, so it can never drift from the spec.
-// ---------------------------------------------------------------------------
-/**
- * Where the module looks for its cache: dist/spec/compiled.cjs next to the built module (none
- * next to the sources), or the file VAERO_SPEC_CACHE names (tests load a cache from elsewhere).
- */
-export const compiledCachePath = process.env.VAERO_SPEC_CACHE || fileURLToPath(new URL('./compiled.cjs', import.meta.url));
-
-/** The key a cache must carry to be used by this module with this spec. */
-export function compiledCacheKey(text: string = specText): string {
-  const ownCode = readFileSync(fileURLToPath(import.meta.url), 'utf8');
-  const version = (pkg: string) => (requireCjs(`${pkg}/package.json`) as { version: string }).version;
-  return createHash('sha256').update([text, ownCode, version('ajv'), version('ajv-formats')].join('\0')).digest('hex');
-}
-
-interface CompiledCache {
-  key: string;
-  document: OpenAPIV3_1.Document;
-  /** Request validators by `${operationId}.${'body' | 'form' | 'query'}`. */
-  validators: Record<string, ValidateFunction>;
-}
-
-/** The cache at `file` if it exists and its key matches (else undefined: compile instead). */
-export function readCompiledCache(file: string, key: string = compiledCacheKey()): CompiledCache | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    delete requireCjs.cache[file]; // the file as it is now, not as first required
-    const cache = requireCjs(file) as { key?: string; load?: (require: NodeJS.Require) => Omit<CompiledCache, 'key'> };
-    if (cache.key !== key || typeof cache.load !== 'function') return undefined;
-    // The validators' runtime helpers (ajv/dist/runtime/...) resolve from this module, wherever the file is.
-    return { key, ...cache.load(requireCjs) };
-  } catch {
-    return undefined; // unreadable or from another layout: compile, as without a cache
-  }
-}
-
-const cache = readCompiledCache(compiledCachePath);
-/** Whether this process loaded the spec from the compiled cache or compiled it (for tests and diagnostics). */
-export const loadedFrom: 'cache' | 'compiled' = cache ? 'cache' : 'compiled';
-
-function parseSpec(text: string): OpenAPIV3_1.Document {
-  // js-yaml: ~6x faster than `yaml` here, which matters for cold start.
-  const { load } = requireCjs('js-yaml') as typeof import('js-yaml');
-  return load(text) as OpenAPIV3_1.Document;
-}
-export const document: OpenAPIV3_1.Document = cache?.document ?? parseSpec(specText);
+import { cache, document, jsonRoundTrips, loadAjv, loadAjvFormats, loadStandalone, writeFileAtomic, compiledCacheKey, compiledCachePath } from './load.js';
+export { compiledCacheKey, compiledCachePath, document, loadedFrom, readCompiledCache, specPath, specText } from './load.js';
 
 export type SchemaObject = OpenAPIV3_1.SchemaObject & Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -193,7 +118,7 @@ let metaChecked = false;
 /** `source`: keep each validator's code, for the compiled cache. */
 function newAjv(options: { coerceTypes?: boolean; useDefaults?: boolean }, source = false): Ajv2020 {
   const { Ajv2020, _ } = loadAjv();
-  const addFormats = requireCjs('ajv-formats') as (ajv: Ajv2020) => Ajv2020;
+  const addFormats = loadAjvFormats();
   const code = source ? { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } : {};
   const ajv = new Ajv2020({ strict: true, allErrors: true, ...options, code });
   addFormats(ajv);
@@ -354,10 +279,10 @@ export const operations: readonly Operation[] = Object.entries(document.paths ??
  * as ajv standalone code, compiled by this module's own newAjv/compile with the same options.
  */
 export function compiledCacheSource(key: string = compiledCacheKey()): string {
-  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(document)), document)) {
+  if (!jsonRoundTrips(document)) {
     throw new Error('spec: the parsed document does not survive JSON (a YAML date?); it cannot be cached');
   }
-  const standaloneCode = requireCjs('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js').default;
+  const standaloneCode = loadStandalone();
   const sourceAjv = new Map<AjvKind, Ajv2020>();
   const parts = [...requestSchemas].map(([name, { kind, schema }]) => {
     const ajv = sourceAjv.get(kind) ?? sourceAjv.set(kind, newAjv(kind, true)).get(kind)!;
@@ -379,9 +304,7 @@ export function compiledCacheSource(key: string = compiledCacheKey()): string {
 
 /** Write the compiled cache (atomically: a reader never sees half a file). */
 export function writeCompiledCache(file: string = compiledCachePath, key?: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, compiledCacheSource(key));
-  renameSync(tmp, file);
+  writeFileAtomic(file, compiledCacheSource(key));
 }
 
 const byId = new Map(operations.map((o) => [o.operationId, o]));

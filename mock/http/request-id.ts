@@ -4,7 +4,8 @@
  * an error a client reports can be matched to its line. OpenAI-style SDKs read it (the
  * openai package's `requestID`); browsers may read it because CORS exposes it.
  */
-import { randomUUID } from 'node:crypto';
+// Web Crypto (globalThis.crypto): the MSW handlers give ids in a browser too.
+const randomUUID = (): string => globalThis.crypto.randomUUID();
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 

@@ -51,8 +51,8 @@ beforeAll(async () => {
           query: r.query,
           body: r.body,
           form: r.form,
-          file: r.file && { filename: r.file.filename, text: r.file.data.toString('utf8') },
-          raw: r.raw?.toString('utf8'),
+          file: r.file && { filename: r.file.filename, text: Buffer.from(r.file.data).toString('utf8') },
+          raw: r.raw && Buffer.from(r.raw).toString('utf8'),
         },
       };
     }

@@ -6,7 +6,7 @@
  * control's Result.
  */
 import type { IncomingMessage } from 'node:http';
-import { operation, type FineTuningJobError } from '../../../spec/index.js';
+import { operation } from '../../../spec/index.js';
 import { violation, type Violation } from '../../http/answer-policy.js';
 import { readBearer } from '../../http/bearer.js';
 import { authViolation, readJson, type Aborted, type Rejected } from '../../http/request-gate.js';
@@ -14,6 +14,7 @@ import type { FileSeed, JobSeed, Latency } from '../service/control.js';
 import { err, ok, type Result } from '../service/result.js';
 import { RULES } from '../service/rules.js';
 import type { StubService } from '../service/service.js';
+import { mockFailure } from '../service/dispatch.js';
 import { ADMIN_PREFIX } from './headers.js';
 
 export interface AdminResponder {
@@ -35,13 +36,6 @@ interface Route {
 }
 
 const object = (body: unknown): Record<string, unknown> => (typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
-
-/** A failure from a fail-next body or the Vaero-Mock-Fail headers: the code (trimmed, at most 64 characters) and a message. */
-export function mockFailure(code: string, message: string | string[] | undefined): FineTuningJobError {
-  const text = Array.isArray(message) ? message[0] : message;
-  const c = code.trim().slice(0, 64);
-  return { code: c, message: text?.trim() || `Simulated failure (${c}) requested from the stub`, param: null };
-}
 
 /** method + path (after /__vaero) -> route. */
 const ROUTES: Record<string, Route> = {

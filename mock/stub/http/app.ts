@@ -17,7 +17,8 @@ import { readBearer } from '../../http/bearer.js';
 import { checkBody, checkHead, type Aborted, type Rejected } from '../../http/request-gate.js';
 import { closeLingering } from '../../http/body.js';
 import { isDocsPath, serveDocs } from '../../docs/index.js';
-import { handleAdmin, isAdminPath, mockFailure } from './admin.js';
+import { handleAdmin, isAdminPath } from './admin.js';
+import { dispatch } from '../service/dispatch.js';
 import { asksForError, exampleAnswer, readSteering, SIMULATED_RETRY_AFTER, type Steering } from '../../http/steering-headers.js';
 import { MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER } from './headers.js';
 import { clientErrorListener } from '../../http/client-error.js';
@@ -34,35 +35,6 @@ export interface StubOptions extends ServiceOptions {
 }
 
 export { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER, PREFER_HEADER } from './headers.js';
-
-interface Context {
-  org: string;
-  op: Operation;
-  pathParams: Record<string, string>;
-  query: Record<string, unknown>;
-  body: unknown;
-  failure?: FineTuningJobError;
-  upload?: { filename: string; purpose: string; content: Buffer };
-}
-
-const page = (q: Record<string, unknown>): PageInput => ({ after: q.after as string | undefined, limit: q.limit as number });
-
-/** One handler per operation of the spec (the type makes a missing one a compile error). */
-const HANDLERS: Record<OperationId, (s: StubService, c: Context) => Result<unknown>> = {
-  createFineTuningJob: (s, c) => s.createJob(c.org, c.body as CreateJobInput, { failure: c.failure }),
-  listFineTuningJobs: (s, c) => s.listJobs(c.org, page(c.query)),
-  retrieveFineTuningJob: (s, c) => s.retrieveJob(c.org, c.pathParams.fine_tuning_job_id as string),
-  cancelFineTuningJob: (s, c) => s.cancelJob(c.org, c.pathParams.fine_tuning_job_id as string),
-  listFineTuningEvents: (s, c) => s.listEvents(c.org, c.pathParams.fine_tuning_job_id as string, page(c.query)),
-  uploadFile: (s, c) => {
-    const u = c.upload!;
-    return s.uploadFile(c.org, { filename: u.filename, purpose: u.purpose as 'fine-tune', content: u.content });
-  },
-  listFiles: (s, c) => s.listFiles(c.org, page(c.query)),
-  retrieveFile: (s, c) => s.retrieveFile(c.org, c.pathParams.file_id as string),
-  downloadFileContent: (s, c) => s.fileContent(c.org, c.pathParams.file_id as string),
-  deleteFile: (s, c) => s.deleteFile(c.org, c.pathParams.file_id as string),
-};
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -156,21 +128,9 @@ export function createApp(options: StubOptions = {}): Express {
     if (!gate.ok) return refuse(req, res, started, gate);
     const admitted = gate.request;
     const op = admitted.operation;
-    const ctx: Context = { org: org.value, op, pathParams: admitted.pathParams, query: admitted.query, body: admitted.body };
-    if (admitted.form) {
-      // text-only is checked by the service, after the schema
-      const { file, form } = admitted;
-      ctx.upload = file
-        ? { filename: file.filename, purpose: form.purpose as string, content: file.data }
-        : { filename: 'file', purpose: form.purpose as string, content: Buffer.from(form.file ?? '', 'utf8') };
-    }
-    if (op.operationId === 'createFineTuningJob') {
-      const code = req.headers[MOCK_FAIL_HEADER];
-      if (typeof code === 'string' && code.trim()) ctx.failure = mockFailure(code, req.headers[MOCK_FAIL_MESSAGE_HEADER]);
-    }
 
     // 7. state
-    const result = HANDLERS[op.operationId](service, ctx);
+    const result = dispatch(service, org.value, admitted, (name: string) => req.header(name));
     if (!result.ok) return reject(req, res, started, op, result.error);
     send(req, res, started, op, 200, result.value);
   };

@@ -1,10 +1,6 @@
 /** The stub's own controls for error states (documented in `vaero stub --help` and the README). No imports: the CLI reads these without loading the server. */
-/** Request header that makes the job being created fail at the end of training, with this error code. */
-export const MOCK_FAIL_HEADER = 'vaero-mock-fail';
-/** Optional message for that failure. */
-export const MOCK_FAIL_MESSAGE_HEADER = 'vaero-mock-fail-message';
-/** Vaero-Mock-Status (and Prefer): the steering headers the stub and the mock share. */
-export { MOCK_STATUS_HEADER, PREFER_HEADER } from '../../http/header-names.js';
+/** Vaero-Mock-Status and Prefer (the stub and the mock), Vaero-Mock-Fail (the stub and MSW): the steering headers. */
+export { MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER, PREFER_HEADER } from '../../http/header-names.js';
 /** Admin endpoint (outside the API's base path): POST arms a failure for the caller's next job, DELETE disarms it. */
 export const ADMIN_FAIL_NEXT_PATH = '/__vaero/fail-next';
 /** Every admin endpoint lives under this prefix (see mock/stub/README.md). */

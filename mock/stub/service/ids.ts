@@ -1,6 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2';
 import { idPrefixes } from '../../../spec/index.js';
 
+// Web Crypto (globalThis.crypto, in Node 20 and every browser), so the service also runs in a
+// browser under MSW. Its digest is asynchronous, and an organization id is needed synchronously
+// on every request: sha256 comes from @noble/hashes, the same digest as before (ids unchanged).
+const randomUUID = (): string => globalThis.crypto.randomUUID();
+const utf8 = new TextEncoder();
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
 const { job, file, event, organization, fineTunedModel } = idPrefixes;
 
 /** A random id body: 20 hex characters, well inside the spec's `[A-Za-z0-9_-]{1,64}`. */
@@ -27,4 +37,4 @@ export const fineTunedModelName = (suffix: string | null | undefined): string =>
 
 /** A stable organization id for a token: the same token is always the same organization. */
 export const organizationIdFor = (token: string): string =>
-  `${organization}${createHash('sha256').update(token).digest('base64url').slice(0, 24)}`;
+  `${organization}${base64url(sha256(utf8.encode(token))).slice(0, 24)}`;
