@@ -4,7 +4,7 @@
  * the reading of the request differs. A Fetch body has no connection behind it: an oversized
  * one is cancelled rather than drained, and nothing is ever closed.
  */
-import type { Operation } from '../../spec/index.js';
+import { basePath, type Operation } from '../../spec/index.js';
 import {
   checkBodyWith,
   checkHeadWith,
@@ -34,7 +34,7 @@ async function readLimited(request: Request, max: number | undefined): Promise<B
       if (done) break;
       size += value.byteLength;
       if (max !== undefined && size > max) {
-        await reader.cancel().catch(() => undefined);
+        void reader.cancel().catch(() => undefined); // not awaited: a stream behind an interceptor may never settle it
         return { ok: false, tooLarge: { complete: true, bytes: size } };
       }
       chunks.push(value);
@@ -72,14 +72,19 @@ async function readForm(request: Request, max: number | undefined, options: { ra
   return { ok: true, fields, file, raw: options.raw ? read.body : undefined };
 }
 
-/** The reading of a Fetch request (one per request: the two halves of the gate share it). */
-export function fetchReader(request: Request): RequestReader {
+/**
+ * The reading of a Fetch request (one per request: the two halves of the gate share it).
+ * `mountPath`: the path the caller's base URL has (e.g. /api/vaero/v1); it stands for the
+ * spec's base path, so the spec's paths are matched below it.
+ */
+export function fetchReader(request: Request, mountPath: string = basePath): RequestReader {
   let reader = readers.get(request);
   if (!reader) {
     const url = new URL(request.url);
+    const mounted = url.pathname === mountPath || url.pathname.startsWith(mountPath + '/');
     reader = {
       method: request.method,
-      url: url.pathname + url.search,
+      url: (mounted ? basePath + url.pathname.slice(mountPath.length) : url.pathname) + url.search,
       header: (name) => request.headers.get(name) ?? undefined,
       declaredLength: () => {
         const len = request.headers.get('content-length');
@@ -87,7 +92,7 @@ export function fetchReader(request: Request): RequestReader {
         return Number.isFinite(n) ? n : undefined;
       },
       drain: async () => {
-        await request.body?.cancel().catch(() => undefined);
+        void request.body?.cancel().catch(() => undefined);
         return { complete: true, bytes: 0 };
       },
       readBody: (max) => readLimited(request, max),
@@ -99,11 +104,15 @@ export function fetchReader(request: Request): RequestReader {
 }
 
 /** Steps 1-2: route, then bearer auth. */
-export const checkFetchHead = (request: Request): { ok: true; head: RequestHead } | Rejected => checkHeadWith(fetchReader(request));
+export const checkFetchHead = (request: Request, reader: RequestReader = fetchReader(request)): { ok: true; head: RequestHead } | Rejected => checkHeadWith(reader);
 
 /** Steps 3-6 for a request that passed `checkFetchHead`. */
-export const checkFetchBody = (request: Request, head: RequestHead, options: GateOptions = {}): Promise<{ ok: true; request: AdmittedRequest } | Rejected | Aborted> =>
-  checkBodyWith(fetchReader(request), head, options);
+export const checkFetchBody = (
+  request: Request,
+  head: RequestHead,
+  options: GateOptions = {},
+  reader: RequestReader = fetchReader(request),
+): Promise<{ ok: true; request: AdmittedRequest } | Rejected | Aborted> => checkBodyWith(reader, head, options);
 
 /** Steps 4-5 for a JSON body outside the spec (`op` undefined), `empty` standing for a blank one. */
 export const readFetchJson = (request: Request, max: number | undefined, op?: Operation, options: { empty?: unknown } = {}) =>

@@ -1,0 +1,59 @@
+/**
+ * Build step (`npm run build`, after tsc): the browser build of the MSW handlers,
+ * dist/msw/browser.js, one ES module bundled by esbuild from msw/index.ts with everything it
+ * needs but msw itself (the app's own msw: its setupWorker must be the handlers' msw):
+ * - the spec's document, generated here from spec/openapi.yaml (the module
+ *   `virtual:vaero-openapi-document`), so nothing reads a file at run time;
+ * - for each module with a `.browser.ts` sibling (spec/load, the stub's journal), that sibling.
+ * package.json's exports map sends `vaero-contract/msw` there under the `browser` condition.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { load } from 'js-yaml';
+
+/** The package root (this file runs as dist/msw/build.js, or from the sources). */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), existsSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json')) ? '..' : '../..');
+export const browserBundlePath = join(root, 'dist', 'msw', 'browser.js');
+
+const browserSiblings: Plugin = {
+  name: 'vaero-browser-siblings',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, (args) => {
+      const sibling = resolve(args.resolveDir, args.path.replace(/\.js$/, '.browser.ts'));
+      return existsSync(sibling) ? { path: sibling } : undefined;
+    });
+  },
+};
+
+const specDocument: Plugin = {
+  name: 'vaero-openapi-document',
+  setup(b) {
+    b.onResolve({ filter: /^virtual:vaero-openapi-document$/ }, () => ({ path: 'openapi-document', namespace: 'vaero' }));
+    b.onLoad({ filter: /.*/, namespace: 'vaero' }, () => ({
+      contents: JSON.stringify(load(readFileSync(join(root, 'spec', 'openapi.yaml'), 'utf8'))),
+      loader: 'json',
+    }));
+  },
+};
+
+export async function buildBrowserBundle(outfile: string = browserBundlePath): Promise<void> {
+  await build({
+    entryPoints: [join(root, 'msw', 'index.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    external: ['msw'],
+    plugins: [browserSiblings, specDocument],
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  await buildBrowserBundle();
+  console.log(`msw: browser build written to ${browserBundlePath}`);
+}
