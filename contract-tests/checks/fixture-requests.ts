@@ -73,7 +73,7 @@ export function fixtureRequest(f: RequestFixture, subs: Substitutions): SendOpti
     const fields: Record<string, string> = {};
     const files: NonNullable<SendOptions['multipart']>['files'] = [];
     for (const [k, v] of Object.entries(f.body as Record<string, unknown>)) {
-      if (isMultipartFile(v)) files.push({ field: k, filename: v.filename, contentType: 'text/plain', content: readFileSync(trainingFiles[v.trainingFile]) });
+      if (isMultipartFile(v)) files.push({ field: k, filename: v.filename, contentType: v.type ?? 'text/plain', content: readFileSync(trainingFiles[v.trainingFile]) });
       else fields[k] = String(v);
     }
     o.multipart = { fields, files };
