@@ -82,6 +82,8 @@ export interface RuleResult {
   why: string;
   /** JSON pointer into spec/openapi.yaml where the rule is stated. */
   location: string;
+  /** For a reference rule: the page of Vaero's API reference that states it. */
+  page?: string;
   verdict: RuleVerdict;
   /** Assertions about this rule that were evaluated and passed. */
   held: number;

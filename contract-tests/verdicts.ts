@@ -70,6 +70,7 @@ export function ruleResults({ ledger, failures, planned }: VerdictInput): RuleRe
       severity: r.severity,
       why: r.why,
       location: r.location,
+      ...(r.page ? { page: r.page } : {}),
       verdict,
       held,
       failures: failing.reduce((n, f) => n + f.occurrences, 0),

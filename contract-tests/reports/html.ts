@@ -86,7 +86,7 @@ ${checks.map((c) => checkHtml(c, rules)).join('\n')}
 </div>
 <h2>Rules of the spec</h2>
 <table id="rules"><thead><tr><th>Rule</th><th>Verdict</th><th>Source</th><th>Severity</th><th>Why</th><th>Checks</th></tr></thead><tbody>
-${report.rules.map((r) => `<tr data-rule-id="${esc(r.id)}" data-verdict="${r.verdict}"><td><code>${esc(r.id)}</code><br><span class="muted">${esc(r.location)}</span></td><td><span class="badge ${r.verdict}">${r.verdict}</span><br><span class="muted">${r.held} held${r.failures ? `, ${r.failures} failed` : ''}</span>${r.notJudged.map((n) => `<br><span class="muted">${esc(n.cause)}: ${esc(n.reason)}</span>`).join('')}</td><td>${esc(r.source)}</td><td>${esc(r.severity)}</td><td>${esc(r.why)}</td><td>${r.checks.map(esc).join(', ')}</td></tr>`).join('\n')}
+${report.rules.map((r) => `<tr data-rule-id="${esc(r.id)}" data-verdict="${r.verdict}"><td><code>${esc(r.id)}</code><br><span class="muted">${esc(r.location)}</span></td><td><span class="badge ${r.verdict}">${r.verdict}</span><br><span class="muted">${r.held} held${r.failures ? `, ${r.failures} failed` : ''}</span>${r.notJudged.map((n) => `<br><span class="muted">${esc(n.cause)}: ${esc(n.reason)}</span>`).join('')}</td><td>${r.page ? `<a href="${esc(r.page)}">${esc(r.source)}</a>` : esc(r.source)}</td><td>${esc(r.severity)}</td><td>${esc(r.why)}</td><td>${r.checks.map(esc).join(', ')}</td></tr>`).join('\n')}
 </tbody></table>
 <h2>Coverage: each operation's declared statuses</h2>
 <table id="coverage"><thead><tr><th>Operation</th><th>Status</th><th>Answers</th><th>Rules judged on them</th><th>Not provoked because</th></tr></thead><tbody>

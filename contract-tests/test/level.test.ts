@@ -62,6 +62,9 @@ describe('a full implementation with only the reference\'s job fields', () => {
     expect(contract.outcome).toBe('nonconform');
     expect(contract.summary.brokenRules).toEqual(expect.arrayContaining(['job.finished_at', 'job.error']));
     expect(contract.summary.brokenRules.filter((id) => rule(id).source === 'reference')).toEqual([]);
+    // The report names the page of the reference a reference rule comes from.
+    expect(contract.rules.find((r) => r.id === 'create.suffix')?.page).toBe('https://docs.vaero.co/api-reference/fine-tuning/create-fine-tuning-job');
+    expect(contract.rules.find((r) => r.id === 'job.finished_at')?.page).toBeUndefined();
   });
 
   it('the same findings at reference level are warnings: it conforms', () => {
