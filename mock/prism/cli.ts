@@ -58,6 +58,7 @@ export function registerMockCommand(program: Command): void {
         return;
       }
       log(`Vaero Prism mock (unofficial) listening; base URL: ${mock.baseUrl}`);
+      log(`API reference: ${new URL(mock.baseUrl).origin}/docs`);
       log(`Try the reference's example:\n\n${referenceCurl(mock.baseUrl)}\n`);
       // Ctrl-C reaches us twice (from the terminal and forwarded by npm): the second must not cut the close (and Prism's stop) short.
       let stopping = false;

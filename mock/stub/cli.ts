@@ -99,6 +99,7 @@ export function registerStubCommand(program: Command): void {
         [
           `Vaero stub listening at ${stub.baseUrl}`,
           `  speed ${flags.speed}${flags.speed === 0 ? ' (frozen)' : ''}${flags.state ? `, state in ${flags.state}` : ', state in memory'}${flags.tokens ? `, ${flags.tokens.length} accepted token(s)` : ', any bearer token'}${flags.debug ? ', debug' : ''}`,
+          `  API reference: ${new URL(stub.baseUrl).origin}/docs`,
           '',
           'Try:',
           `  curl --request POST --url ${stub.baseUrl}/fine_tuning/jobs \\`,
