@@ -6,22 +6,11 @@
  */
 import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { FineTuningJobError } from '../../../spec/index.js';
+import type { NewJob } from './store.js';
 
 export type JournalRecord =
-  | {
-      op: 'job';
-      org: string;
-      id: string;
-      createdMs: number;
-      style_model: string;
-      base_model: string;
-      training_files: string[];
-      suffix: string | null;
-      fineTunedModel: string;
-      failure: FineTuningJobError | null;
-      /** A seeded job's anchor (see timeline.ts); absent for a created one. */
-      anchorMs?: number;
-    }
+  /** A job as the store adds it (a seeded job carries its anchor, see timeline.ts). */
+  | ({ op: 'job' } & NewJob)
   | { op: 'cancel'; org: string; id: string; atMs: number }
   | { op: 'file'; org: string; id: string; createdMs: number; filename: string; purpose: string; content: string }
   | { op: 'delete-file'; org: string; id: string }
