@@ -4,23 +4,16 @@
  * with the same stable fields. A retrieve that never shows progress while the list does
  * (or the other way round) is caught here.
  */
-import { lifecycle, listLimits, operation, type FineTuningJob, type FineTuningJobList } from '../../spec/index.js';
+import { listLimits, operation, type FineTuningJob, type FineTuningJobList } from '../../spec/index.js';
 import type { Exchange } from '../http/exchange.js';
 import { expectAccepted } from './expectations.js';
-import { jobPath } from './jobs.js';
+import { jobPath, lifecycleDistance, STABLE } from './jobs.js';
 import type { Check, CheckContext } from './types.js';
 
 const retrieve = operation('retrieveFineTuningJob');
 const list = operation('listFineTuningJobs');
-const STABLE = ['id', 'style_model', 'base_model', 'training_files', 'created_at', 'organization_id'] as const;
-
 /** Whether `to` is `from` or comes after it in the lifecycle. */
-function atOrAfter(from: FineTuningJob['status'], to: FineTuningJob['status']): boolean {
-  const seen = new Set([from]);
-  const queue = [from];
-  while (queue.length) for (const n of lifecycle.next[queue.shift()!] ?? []) if (!seen.has(n)) seen.add(n), queue.push(n);
-  return seen.has(to);
-}
+const atOrAfter = (from: FineTuningJob['status'], to: FineTuningJob['status']) => lifecycleDistance(from, to) !== undefined;
 
 async function retrieved(ctx: CheckContext, id: string): Promise<{ job?: FineTuningJob; ex: Exchange }> {
   const ex = await ctx.send({ method: 'get', path: jobPath(retrieve.path, id) });

@@ -106,7 +106,8 @@ export const defaultsApplied: Check = {
   },
 };
 
-const STABLE = ['id', 'style_model', 'base_model', 'training_files', 'created_at', 'organization_id'] as const;
+/** The fields of a job that never change. */
+export const STABLE = ['id', 'style_model', 'base_model', 'training_files', 'created_at', 'organization_id'] as const;
 
 export const retrievedJobIsStable: Check = {
   id: 'retrieved-job-is-stable',
@@ -132,33 +133,24 @@ export const retrievedJobIsStable: Check = {
   },
 };
 
-/** Whether the lifecycle allows reaching `to` from `from` (polling may miss the steps between). */
-function reachable(from: FineTuningJob['status'], to: FineTuningJob['status']): boolean {
-  const seen = new Set([from]);
+/**
+ * Transitions on the shortest lifecycle path from one status to another: 0 for the same
+ * status, undefined when the lifecycle never leads there. One walk of the spec's
+ * lifecycle for every question the checks ask of it (polling may miss steps between).
+ */
+export function lifecycleDistance(from: FineTuningJob['status'], to: FineTuningJob['status']): number | undefined {
+  const depth = new Map([[from, 0]]);
   const queue = [from];
   while (queue.length) {
-    for (const n of lifecycle.next[queue.shift()!] ?? []) {
-      if (n === to) return true;
-      if (!seen.has(n)) seen.add(n), queue.push(n);
-    }
+    const at = queue.shift()!;
+    if (at === to) return depth.get(at);
+    for (const n of lifecycle.next[at] ?? []) if (!depth.has(n)) depth.set(n, depth.get(at)! + 1), queue.push(n);
   }
-  return false;
+  return undefined;
 }
 
 function uuidTail(model: string): string {
   return model.slice(-36);
-}
-
-/** The statuses on the shortest lifecycle path from one status to another, both included (0: unreachable). */
-function stepsBetween(from: FineTuningJob['status'], to: FineTuningJob['status']): number {
-  const depth = new Map([[from, 1]]);
-  const queue = [from];
-  while (queue.length) {
-    const at = queue.shift()!;
-    if (at === to) return depth.get(at)!;
-    for (const n of lifecycle.next[at] ?? []) if (!depth.has(n)) depth.set(n, depth.get(at)! + 1), queue.push(n);
-  }
-  return 0;
 }
 
 /** Poll a job until it finishes or the time runs out; judges each status change it sees against the lifecycle. */
@@ -178,7 +170,7 @@ async function followToEnd(ctx: CheckContext, start: FineTuningJob): Promise<{ j
     }
     const next = got.job;
     if (next.status !== job.status) {
-      if (!reachable(job.status, next.status)) {
+      if (!lifecycleDistance(job.status, next.status)) {
         ctx.fail({ ruleId: 'job.lifecycle', message: `a job moved from ${job.status} to ${next.status}`, declared: `a status reachable from ${job.status} (${lifecycle.next[job.status]?.join(', ')} ...)`, received: next.status, exchange: got.ex });
       } else ctx.pass('job.lifecycle');
     }
@@ -209,7 +201,7 @@ async function judgeSucceeded(ctx: CheckContext, job: FineTuningJob, ex: Exchang
   if (!sorted) ctx.fail({ ruleId: 'list.order-and-cursor', message: 'events are not newest first', declared: 'newest first', received: data.map((e) => [e.created_at, e.message]), exchange: ev });
   else ctx.pass('list.order-and-cursor');
   // "An event for each step of its lifecycle": at least one per status it went through.
-  const steps = stepsBetween(created?.status ?? lifecycle.initial[0]!, job.status);
+  const steps = (lifecycleDistance(created?.status ?? lifecycle.initial[0]!, job.status) ?? -1) + 1;
   if (data.length < steps) ctx.fail({ ruleId: 'event.shape', message: `a job that went through ${steps} statuses has ${data.length} events`, declared: `at least ${steps} events (one per step from ${created?.status ?? lifecycle.initial[0]} to ${job.status})`, received: data.map((e) => e.message), exchange: ev });
   else ctx.pass('event.shape');
   // Timestamps of one second cannot show the order; the cursor can: pages of one, in turn, are the same list.
