@@ -8,7 +8,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { rule } from '../../spec/index.js';
-import { errorBody, violation, type Violation } from './answer-policy.js';
+import { errorBody, violation, type Violation } from '../errors/answer-policy.js';
 import { EXPOSED_HEADERS, newRequestId, REQUEST_ID_HEADER } from './request-id.js';
 
 type ParserError = Error & { code?: string; reason?: string };

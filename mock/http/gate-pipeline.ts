@@ -14,7 +14,7 @@
  * (state, step 7; or Prism) is the server's.
  */
 import { basePath, matchOperation, rule, type Operation } from '../../spec/index.js';
-import { admitBody, admitForm, admitQuery, violation, type Violation } from './answer-policy.js';
+import { admitBody, admitForm, admitQuery, violation, type Violation } from '../errors/answer-policy.js';
 import { readBearer } from './bearer.js';
 
 /** How much of a body was read and dropped (see body.ts): not `complete`, the answer closes the connection. */

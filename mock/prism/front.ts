@@ -10,9 +10,9 @@ import { performance } from 'node:perf_hooks';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { rule, type Operation } from '../../spec/index.js';
-import { errorBody, errorCodesFor, violation, type Violation } from '../http/answer-policy.js';
+import { errorBody, errorCodesFor, violation, type Violation } from '../errors/answer-policy.js';
 import { isDocsPath, serveDocs } from '../docs/index.js';
-import { checkBody, checkHead, type Aborted, type Rejected } from '../http/request-gate.js';
+import { checkBody, checkHead, nodeReader, type Aborted, type Rejected } from '../http/request-gate.js';
 import { closeLingering } from '../http/body.js';
 import { asksForError, readSteering, type Steering } from '../http/steering-headers.js';
 import { EXPOSED_HEADERS, newRequestId, REQUEST_ID_HEADER } from '../http/request-id.js';
@@ -102,7 +102,7 @@ export function createFront(options: FrontOptions): Express {
     // 1-2: route, auth; then the steering headers (Vaero-Mock-Status, Prefer), as the stub reads them.
     const head = checkHead(req);
     if (!head.ok) return refuse(head);
-    const steered = readSteering(req.headers, head.head.operation);
+    const steered = readSteering(nodeReader(req).header, head.head.operation);
     if (!steered.ok) return reject(res, steered.violation);
     const steering: Steering = steered.steering;
     res.locals.ignored = steering.ignored;
