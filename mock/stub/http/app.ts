@@ -4,23 +4,17 @@
  * auth and organization, latency, steering headers, the body's checks, then the service's
  * state) is the core's, shared with the MSW handlers and the Prism front.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express } from 'express';
 import { validateResponse } from '../../../spec/index.js';
 import { errorBody, violation } from '../../errors/answer-policy.js';
 import { createService, type ServiceOptions, type StubService } from '../service/service.js';
 import { RULES } from '../service/rules.js';
-import { closeLingering } from '../../http/body.js';
-import { nodeReader } from '../../http/request-gate.js';
-import { isDocsPath, serveDocs } from '../../docs/index.js';
 import { admin } from './admin.js';
 import { clientErrorListener } from '../../http/client-error.js';
-import { newRequestId, REQUEST_ID_HEADER } from '../../http/request-id.js';
 import { createRequestLog, type LogSink, type RequestLog } from '../../http/log.js';
-import { newExchange, rejection, type Answer, type Exchange, type Finisher } from '../../core/exchange.js';
-import { formatLine } from '../../core/log-line.js';
-import { composeRespond, render } from '../../core/respond.js';
+import { nodeHandler } from '../../http/node-adapter.js';
+import type { Finisher } from '../../core/exchange.js';
+import { composeRespond } from '../../core/respond.js';
 import { preflight } from '../../core/steps/cors.js';
 import { route } from '../../core/steps/route.js';
 import { caller, organization } from '../../core/steps/organization.js';
@@ -63,35 +57,15 @@ export function createApp(options: StubOptions = {}): Express {
     options.debug ? [recordRequest(service), debugCheck(log)] : [recordRequest(service)],
   );
 
-  const write = (req: IncomingMessage, res: ServerResponse, x: Exchange, a: Answer): void => {
-    if (a.aborted) return void res.destroy(); // the client went away mid-body
-    if (a.close) closeLingering(req, res);
-    const payload = a.payload ?? '';
-    const headers = a.rendered!;
-    headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
-    res.writeHead(a.status, headers);
-    res.end(payload); // a HEAD request gets the headers only (Node drops the body)
-    log(formatLine(a.log!, performance.now() - x.started));
-  };
-
-  const serve = async (req: Request, res: Response): Promise<void> => {
-    const x = newExchange(nodeReader(req), newRequestId(), performance.now());
-    // The API reference (mock/docs), outside the base path like the admin endpoints.
-    if (req.method !== 'OPTIONS' && isDocsPath(req.url)) {
-      res.setHeader(REQUEST_ID_HEADER, x.requestId);
-      if (await serveDocs(req, res)) return void log(formatLine({ method: req.method, url: req.url, status: res.statusCode, requestId: x.requestId, rule: null, param: null, notes: undefined }, performance.now() - x.started));
-    }
-    let a: Answer;
-    try {
-      a = await respond(x);
-    } catch (error) {
-      // Anything thrown is the stub's fault: a 500 in the envelope, never a stack trace.
+  const serve = nodeHandler({
+    respond,
+    log,
+    // Anything thrown is the stub's fault: a 500 in the envelope, never a stack trace.
+    internalError: (error, req) => {
       process.stderr.write(`vaero stub: internal error on ${req.method} ${req.url}: ${(error as Error)?.message ?? String(error)}\n`);
-      if (res.headersSent) return void res.end();
-      a = render(x, rejection(violation(500, RULES.noServerErrorOnBadInput, 'internal_error', 'The server had an error while processing the request')));
-    }
-    write(req, res, x, a);
-  };
+      return violation(500, RULES.noServerErrorOnBadInput, 'internal_error', 'The server had an error while processing the request');
+    },
+  });
 
   const app = express();
   app.disable('x-powered-by');
