@@ -8,10 +8,10 @@
  *   4. size 413 (x-vaero-max-body-bytes, the body drained first)
  *   5. JSON (as UTF-8) or multipart syntax 400  6. schema 400: query, then body or form
  *
- * A server runs its own checks between auth and the body (the stub maps the token to an
- * organization, answers simulated statuses) by calling the two halves itself:
- * `checkHead` (steps 1–2) then `checkBody` (steps 3–6); `admit` runs both. What follows
- * (state, step 7; or Prism) is the server's.
+ * The request core (mock/core) runs the two halves as steps of its own, `checkHeadWith`
+ * (steps 1–2, the `route` step) and `checkBodyWith` (steps 3–6, the `input` step), with a
+ * server's own steps between them (the stub's organization, the steering headers). What
+ * follows (state, step 7; or Prism) is the server's last step.
  */
 import { basePath, matchOperation, rule, type Operation } from '../../spec/index.js';
 import { admitBody, admitForm, admitQuery, violation, type Violation } from '../errors/answer-policy.js';
