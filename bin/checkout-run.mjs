@@ -28,7 +28,7 @@ function newestInput(root) {
     } else if (/\.(ts|ya?ml)$/.test(path) && !/\.test\.ts$/.test(path)) newest = Math.max(newest, st.mtimeMs);
   };
   for (const dir of include) visit(join(root, dir));
-  for (const config of ['tsconfig.json', 'tsconfig.build.json']) visit(join(root, config));
+  for (const config of ['tsconfig.json', 'tsconfig.build.json']) newest = Math.max(newest, statSync(join(root, config)).mtimeMs);
   return newest;
 }
 
