@@ -53,9 +53,9 @@ function createStdoutWriter(fd = 1): { write(text: string): void; flushSync(): v
 let stdout: ReturnType<typeof createStdoutWriter> | undefined;
 const flushers = new Set<() => void>();
 
-/** Queue lines and hand them to `sink` in batches (default: stdout; false: no logging). */
-export function createRequestLog(sink: LogSink | false | undefined): RequestLog {
-  if (sink === false) return () => {};
+/** Queue lines and hand them to `sink` in batches (default: stdout); false: no log at all (undefined). */
+export function createRequestLog(sink: LogSink | false | undefined): RequestLog | undefined {
+  if (sink === false) return undefined;
   let queue: string[] = [];
   const flush = (): void => {
     if (!queue.length) return;

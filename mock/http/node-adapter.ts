@@ -18,7 +18,8 @@ import { newRequestId, REQUEST_ID_HEADER } from './request-id.js';
 
 export interface NodeAdapterOptions {
   respond: Respond;
-  log: RequestLog;
+  /** Where the request's line goes; undefined: no log, and no line is formatted. */
+  log: RequestLog | undefined;
   /** The 500 for an error thrown while answering (the server may also report it). */
   internalError(error: unknown, req: IncomingMessage): Violation;
 }
@@ -31,7 +32,7 @@ export function nodeHandler(options: NodeAdapterOptions): (req: IncomingMessage,
     // The API reference (mock/docs), outside the base path like the admin endpoints.
     if (req.method !== 'OPTIONS' && isDocsPath(x.reader.url)) {
       res.setHeader(REQUEST_ID_HEADER, x.requestId);
-      if (await serveDocs(req, res)) return void log(formatLine({ method: x.reader.method, url: x.reader.url, status: res.statusCode, requestId: x.requestId, rule: null, param: null, notes: undefined }, performance.now() - x.started));
+      if (await serveDocs(req, res)) return void log?.(formatLine({ method: x.reader.method, url: x.reader.url, status: res.statusCode, requestId: x.requestId, rule: null, param: null, notes: undefined }, performance.now() - x.started));
     }
     let a: Answer;
     try {
@@ -44,7 +45,7 @@ export function nodeHandler(options: NodeAdapterOptions): (req: IncomingMessage,
   };
 }
 
-function write(req: IncomingMessage, res: ServerResponse, x: Exchange, a: Answer, log: RequestLog): void {
+function write(req: IncomingMessage, res: ServerResponse, x: Exchange, a: Answer, log: RequestLog | undefined): void {
   if (a.aborted) return void res.destroy(); // the client went away mid-body
   if (a.close) closeLingering(req, res);
   const payload = a.payload ?? '';
@@ -52,5 +53,5 @@ function write(req: IncomingMessage, res: ServerResponse, x: Exchange, a: Answer
   headers['content-length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength);
   res.writeHead(a.status, headers);
   res.end(payload); // a HEAD request gets the headers only (Node drops the body)
-  log(formatLine(a.log!, performance.now() - x.started));
+  if (log) log(formatLine(a.log!, performance.now() - x.started));
 }

@@ -54,7 +54,7 @@ export function createApp(options: StubOptions = {}): Express {
   // The stub's sequence: each step answers or passes on (mock/core/steps).
   const respond = composeRespond(
     [preflight, admin(service), caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
-    options.debug ? [recordRequest(service), debugCheck(log)] : [recordRequest(service)],
+    options.debug && log ? [recordRequest(service), debugCheck(log)] : [recordRequest(service)],
   );
 
   const serve = nodeHandler({
