@@ -12,8 +12,8 @@ const ALLOWED_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 /** How long a browser may cache a preflight's answer, in seconds. */
 const MAX_AGE = '600';
 
-/** Adds the CORS headers every answer carries to `headers`. */
-export function addCorsHeaders(_x: Exchange, headers: Record<string, string>): void {
+/** Adds the CORS headers every answer carries to `headers` (`x` undefined: an answer to a request Node's parser refused, unread). */
+export function addCorsHeaders(_x: Exchange | undefined, headers: Record<string, string>): void {
   headers['access-control-allow-origin'] = '*';
   headers['access-control-expose-headers'] = EXPOSED;
 }
