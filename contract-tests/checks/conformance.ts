@@ -37,7 +37,7 @@ export const headerRuleStatuses: ReadonlyMap<string, readonly number[]> = (() =>
 })();
 const [firstHeaderRule, ...otherHeaderRules] = [...headerRuleStatuses.keys()];
 
-/** The four checks as report entries; they run on every exchange, not on their own. */
+/** The conformance checks as report entries; they run on every exchange, not on their own. */
 export const conformanceChecks: Check[] = [
   { id: STATUS_CONFORMANCE, title: 'Every answer has a status its operation declares', ruleId: 'response.status-declared', profiles: ['core', 'full'], run: async () => {} },
   { id: CONTENT_TYPE_CONFORMANCE, title: 'Every answer is in the media type declared for its status', ruleId: 'response.content-type', profiles: ['core', 'full'], run: async () => {} },
