@@ -1,0 +1,154 @@
+/**
+ * The server's side of an exchange. The answer is judged by the suite's own conformance
+ * judge (status declared, media type, schema: contract-tests/checks/conformance.ts); then
+ * against the request: a request that breaks the contract must get the answer of the first
+ * rule it breaks (status and param, as the suite's expectRejected judges a fixture), never
+ * a 2xx; a request that keeps it must not be refused for a rule it kept (the suite's
+ * ruleOfRejection names that rule); a created job echoes what was asked (job.echo,
+ * job.defaults, job.base_model.echo) and starts in a status the lifecycle allows.
+ */
+import { createDefaults, lifecycle, operation, ruleAt, type FineTuningJob } from '../spec/index.js';
+import { judgeExchange, NOT_A_SERVER_ERROR, SCHEMA_CONFORMANCE } from '../contract-tests/checks/conformance.js';
+import { codeOf, paramOf, ruleOfRejection } from '../contract-tests/checks/expectations.js';
+import type { Exchange } from '../contract-tests/http/exchange.js';
+import { emptyVerdict, type Finding, type TrafficExchange, type Verdict } from './message.js';
+import type { RequestJudgement, Violation } from './request-judge.js';
+
+/** Rules whose text states the error code of their answer (spec: x-vaero-rules' why). */
+const CODE_STATED = new Set(['request.malformed-json', 'request.malformed-multipart', 'request.content-type']);
+
+const server = (ruleId: string, message: string, extra: Partial<Finding> = {}): Finding => ({ side: 'server', ruleId, message, ...extra });
+
+/** The instance path of the first schema error a rule is blamed for (the spec module's rule of an error, as validateResponse finds it). */
+function instancePathOf(ex: Exchange, ruleId: string, declared: unknown): string | undefined {
+  const op = ex.operationId ? operation(ex.operationId) : undefined;
+  const schema = op?.responses.get(ex.response?.status ?? 0)?.schema;
+  if (!schema || !Array.isArray(declared)) return undefined;
+  for (const e of declared as { at: string; keyword: string; params: Record<string, unknown> }[]) {
+    const at = e.at === '/' ? '' : e.at;
+    const id = (e.keyword === 'required' ? ruleAt(schema, `${at}/${String(e.params.missingProperty)}`) : ruleAt(schema, at, e.keyword))?.id ?? 'response.schema';
+    if (id === ruleId) return e.keyword === 'required' ? `${at}/${String(e.params.missingProperty)}` : at;
+  }
+  return undefined;
+}
+
+/** Status, media type and schema of the answer (the body's rules only when the whole body is known). */
+function conformance(ex: TrafficExchange, suite: Exchange, req: RequestJudgement): Verdict {
+  const out = emptyVerdict();
+  const bodyKnown = ex.response?.body !== undefined && !ex.response.body.truncated;
+  const v = judgeExchange(suite);
+  const badInput = req.violations.length > 0;
+  for (const f of v.findings) {
+    // A 5xx or no answer is the server's fault on bad input (the rule); on a valid request it may be an outage.
+    if (f.checkId === NOT_A_SERVER_ERROR && !badInput) continue;
+    if (f.checkId === SCHEMA_CONFORMANCE && !bodyKnown) continue;
+    const instancePath = f.checkId === SCHEMA_CONFORMANCE ? instancePathOf(suite, f.ruleId, f.declared) : undefined;
+    out.findings.push(server(f.ruleId, f.message, { declared: f.declared, received: f.received, ...(instancePath !== undefined ? { instancePath } : {}) }));
+  }
+  for (const h of v.held) if (h.checkId !== NOT_A_SERVER_ERROR || badInput) out.held.push(h.ruleId);
+  if (!bodyKnown && ex.response && suite.operationId) {
+    const why = ex.response.body ? `only the first ${ex.response.body.bytes.length} of its ${ex.response.body.length} bytes were kept` : 'the record holds no response body';
+    out.notJudged.push({ ruleId: 'response.schema', reason: `the answer's body: ${why}` });
+  }
+  return out;
+}
+
+/** A request that breaks the contract gets the answer of the first rule it breaks. */
+function rejection(suite: Exchange, violations: readonly Violation[]): Verdict {
+  const out = emptyVerdict();
+  const want = violations[0]!;
+  const status = suite.response?.status;
+  if (status === undefined) return out;
+  const param = paramOf(suite);
+  const got = `${status}${param !== undefined ? ` param ${JSON.stringify(param)}` : ''}`;
+  const wanted = `${want.status} param ${JSON.stringify(want.param)}`;
+  if (status < 300) {
+    out.findings.push(server(want.ruleId, `accepted with ${status} a request that breaks ${want.ruleId} (${want.message}); the contract answers ${wanted}`, { param: want.param, declared: { status: want.status, param: want.param }, received: { status } }));
+    return out;
+  }
+  if (status === want.status && param === want.param) {
+    const code = codeOf(suite);
+    if (CODE_STATED.has(want.ruleId) && code !== want.code) {
+      out.findings.push(server(want.ruleId, `answered ${got} with code ${JSON.stringify(code ?? null)}; the contract's code is ${JSON.stringify(want.code)}`, { param: want.param, declared: { code: want.code }, received: { code: code ?? null } }));
+    } else out.held.push(want.ruleId);
+    if (violations.length > 1) out.held.push('request.check-order');
+    return out;
+  }
+  const other = violations.slice(1).find((v) => v.status === status && v.param === param);
+  const unknownField = want.code === 'unknown_parameter' && status === want.status && violations.some((v) => v.code === 'unknown_parameter' && v.param === param);
+  if (unknownField) out.findings.push(server('request.unknown-field-order', `named the unknown field ${JSON.stringify(param)}; the first the body sends is ${JSON.stringify(want.param)}`, { param: want.param, declared: { param: want.param }, received: { param } }));
+  else if (other) out.findings.push(server('request.check-order', `answered ${got} (${other.ruleId}) a request that first breaks ${want.ruleId}; the contract answers ${wanted}`, { param: want.param, declared: { status: want.status, param: want.param }, received: { status, param } }));
+  else out.findings.push(server(want.ruleId, `answered ${got} a request that breaks ${want.ruleId} (${want.message}); the contract answers ${wanted}`, { param: want.param, declared: { status: want.status, param: want.param }, received: { status, param: param ?? null } }));
+  return out;
+}
+
+/** Query parameters and body fields whose rejection depends on state (an unknown cursor, files the caller cannot use). */
+const STATEFUL_PARAMS = new Set(['after', 'training_files']);
+
+/** A request that keeps the contract must not be refused under a rule it kept. */
+function wrongRefusal(suite: Exchange): Verdict {
+  const out = emptyVerdict();
+  const status = suite.response?.status ?? 0;
+  const param = paramOf(suite);
+  const code = codeOf(suite);
+  const opId = suite.operationId!;
+  const blamed =
+    status === 413 || status === 415
+      ? ruleOfRejection(opId, suite, 'request.schema')
+      : status === 400 && code === 'invalid_json'
+        ? 'request.malformed-json'
+        : status === 400 && code === 'invalid_multipart'
+          ? 'request.malformed-multipart'
+          : status === 400 && typeof param === 'string' && !STATEFUL_PARAMS.has(param)
+            ? ruleOfRejection(opId, suite, 'request.schema')
+            : undefined;
+  if (blamed) out.findings.push(server(blamed, `refused with ${status}${param ? ` param ${param}` : ''} a request that keeps ${blamed}`, { param: param ?? null, declared: 'an answer to a request that keeps the contract', received: { status, param: param ?? null, code: code ?? null } }));
+  return out;
+}
+
+/** A created job shows what was asked: the files in order, the models asked for or the defaults; and it starts as the lifecycle allows. */
+function createdJob(suite: Exchange, body: Record<string, unknown>): Verdict {
+  const out = emptyVerdict();
+  const job = suite.response?.json as FineTuningJob | undefined;
+  if (!job || typeof job !== 'object') return out;
+  const want = { ...createDefaults, ...body } as Record<string, unknown>;
+  const compare = (field: 'style_model' | 'base_model' | 'training_files', ruleId: string) => {
+    if (JSON.stringify(job[field]) !== JSON.stringify(want[field])) out.findings.push(server(ruleId, `${field} is ${JSON.stringify(job[field])}, not ${JSON.stringify(want[field])} as asked${body[field] === undefined ? ' (the default)' : ''}`, { instancePath: `/${field}`, declared: want[field], received: job[field] }));
+    else out.held.push(ruleId);
+  };
+  compare('style_model', body.style_model === undefined ? 'job.defaults' : 'job.echo');
+  compare('base_model', 'job.base_model.echo');
+  compare('training_files', 'job.echo');
+  if (!lifecycle.initial.includes(job.status)) out.findings.push(server('job.lifecycle', `a new job is ${JSON.stringify(job.status)}; it starts as ${lifecycle.initial.join(' or ')}`, { instancePath: '/status', declared: lifecycle.initial, received: job.status }));
+  else out.held.push('job.lifecycle');
+  return out;
+}
+
+export interface ResponseJudgeOptions {
+  /** Judge what only a stateful implementation shows (echo of a create): false for a static mock. */
+  stateful: boolean;
+}
+
+export function judgeResponse(ex: TrafficExchange, suite: Exchange, req: RequestJudgement, o: ResponseJudgeOptions): Verdict {
+  const out = conformance(ex, suite, req);
+  const res = ex.response;
+  if (!res) return out;
+  const add = (v: Verdict) => {
+    out.findings.push(...v.findings);
+    out.held.push(...v.held);
+    out.notJudged.push(...v.notJudged);
+  };
+  if (req.violations.length) add(rejection(suite, req.violations));
+  else if (!req.complete) {
+    if (res.status >= 400 && res.status < 500 && res.status !== 404) out.notJudged.push({ ruleId: 'request.check-order', reason: `a ${res.status} to a request the record does not hold whole` });
+  } else if (suite.operationId && res.status >= 400) add(wrongRefusal(suite));
+  else if (suite.operationId === 'createFineTuningJob' && res.status < 300) {
+    // The reference answers a create 200, not 201 (the suite's expectAccepted blames the same rule).
+    if (res.status !== 200) out.findings.push(server('job.create-status', `a create was answered ${res.status}; the reference answers 200`, { declared: 200, received: res.status }));
+    else {
+      out.held.push('job.create-status');
+      if (o.stateful && req.json && typeof req.json === 'object') add(createdJob(suite, req.json as Record<string, unknown>));
+    }
+  }
+  return out;
+}
