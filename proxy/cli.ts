@@ -76,14 +76,15 @@ export function registerProxyCommand(program: Command): void {
       } catch (err) {
         usage((err as Error).message);
       }
-      process.stdout.write(`vaero proxy: ${proxy.url} -> ${flags.upstream}${flags.strict ? ' (strict)' : ''} · level ${flags.level} · one line per violation on stderr; Ctrl-C for the report\n`);
       const stop = async () => {
         const report = await proxy.close();
         process.stdout.write(summary('vaero proxy', report));
         writeReports(report, flags);
         process.exit(proxy.violations.client + proxy.violations.server > 0 ? 1 : 0);
       };
+      // Listening for the signals before the URL is printed: a caller may stop it as soon as it reads the URL.
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
+      process.stdout.write(`vaero proxy: ${proxy.url} -> ${flags.upstream}${flags.strict ? ' (strict)' : ''} · level ${flags.level} · one line per violation on stderr; Ctrl-C for the report\n`);
     });
 }

@@ -18,6 +18,15 @@ export function escapeText(s: string): string {
   return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The path the client sent (with the base path), when the URL is known; else the path under the base URL. */
+function pathAsSent(url: string, path: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return path;
+  }
+}
+
 function clock(d: Date): string {
   return d.toISOString().slice(11, 23);
 }
@@ -26,7 +35,7 @@ function clock(d: Date): string {
 export function findingLine(j: ExchangeJudgement, f: Finding, at: Date = new Date()): string {
   const ex = j.exchange;
   const where = [
-    `${ex.request.method} ${ex.request.path}`,
+    `${ex.request.method} ${pathAsSent(ex.request.url, ex.request.path)}`,
     ex.response ? `-> ${ex.response.status}` : `-> ${ex.error ?? 'no answer'}`,
     f.param !== undefined ? `param=${f.param === null ? 'null' : f.param}` : '',
     f.instancePath ? `at ${f.instancePath}` : '',
