@@ -41,6 +41,17 @@ function body(text: string | undefined, encoding: string | undefined, size: numb
   return captured(bytes, Math.max(full ?? bytes.length, bytes.length));
 }
 
+/**
+ * How long an entry says its request body is, when it holds no postData: Playwright writes
+ * bodySize 0 for a multipart upload it did not keep, so a Content-Length header wins.
+ */
+function requestBodySize(e: HarEntry, headers: Record<string, string>): number | undefined {
+  const declared = Number(headers['content-length'] ?? 0);
+  if (declared > 0) return declared;
+  if (e.request.postData) return undefined;
+  return e.request.bodySize !== undefined && e.request.bodySize > 0 ? e.request.bodySize : 0;
+}
+
 export interface HarRead {
   /** The entries under the base URL, as exchanges (path relative to the base URL). */
   exchanges: TrafficExchange[];
@@ -92,7 +103,7 @@ export function readHar(text: string, baseUrl?: string): HarRead {
       url,
       headers: reqHeaders,
       ...(() => {
-        const b = body(e.request.postData?.text, e.request.postData?.encoding, e.request.bodySize === undefined || e.request.bodySize < 0 ? (e.request.postData ? undefined : 0) : e.request.bodySize, e.request._vaeroBodyBytes);
+        const b = body(e.request.postData?.text, e.request.postData?.encoding, requestBodySize(e, reqHeaders), e.request._vaeroBodyBytes);
         return b ? { body: b } : {};
       })(),
       ...(reqHeaders.authorization === undefined ? { credentialsUnknown: true } : {}),

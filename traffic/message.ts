@@ -30,6 +30,8 @@ export interface TrafficRequest {
   body?: CapturedBody;
   /** The credentials were left out of the record (a HAR saved without them): auth is not judged. */
   credentialsUnknown?: boolean;
+  /** Only method and URL are known (a test's fetch Response): nothing of the headers is judged. */
+  headersUnknown?: boolean;
 }
 
 export interface TrafficResponse {

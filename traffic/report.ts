@@ -68,7 +68,8 @@ export class TrafficReport {
       this.checks.get(side)!.assertions++;
       this.coverage.judged(ex, id);
     }
-    for (const n of j.notJudged) this.ledger.note(n.ruleId, { cause: 'server', reason: n.reason });
+    // Named by its side's check: a note of the traffic, not a check stopped by a broken rule.
+    for (const [i, n] of j.notJudged.entries()) this.ledger.note(n.ruleId, { cause: 'server', reason: n.reason, checkId: SIDE_CHECK[i < j.request.notJudged.length ? 'client' : 'server'].id });
     for (const f of j.findings) {
       this.counts.findings[f.side]++;
       const check = this.checks.get(f.side)!;

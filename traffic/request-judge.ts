@@ -103,6 +103,11 @@ function queryViolations(op: Operation, query: [string, string][]): Violation[] 
 
 /** The layers up to size: auth, content type, size. Each pushes what the request breaks. */
 function headerViolations(op: Operation, req: TrafficRequest, out: RequestJudgement): void {
+  if (req.headersUnknown) {
+    out.complete = false;
+    for (const ruleId of ['auth.bearer', ...(op.requestMediaTypes.length ? ['request.content-type', 'request.body-size'] : [])]) out.notJudged.push({ ruleId, reason: 'the request\'s headers are not known' });
+    return;
+  }
   const auth = req.headers.authorization;
   if (req.credentialsUnknown) {
     out.complete = false;
@@ -182,11 +187,12 @@ export async function judgeRequest(req: TrafficRequest): Promise<RequestJudgemen
   out.pathParams = match.pathParams;
   headerViolations(op, req, out);
   // A body in an undeclared type or over the size limit is not read further (its answer is decided).
-  const decided = out.violations.some((v) => v.status === 415 || v.status === 413);
+  const decided = out.violations.some((v) => v.status === 415 || v.status === 413) || !!req.headersUnknown;
   const query = queryViolations(op, req.query);
   if (query.length) out.violations.push(...query);
   else if (op.validateQuery) out.held.push('request.schema');
   if (op.requestMediaTypes.length && !decided) await bodyLayer(op, req, out);
+  else if (op.requestMediaTypes.length && req.headersUnknown) for (const ruleId of ['request.malformed-json', 'request.schema']) out.notJudged.push({ ruleId, reason: 'the request\'s body is not known' });
   out.violations.sort((a, b) => layerOf(a) - layerOf(b)); // stable: query before body within the schema layer
   out.findings.push(...out.violations.map(toFinding));
   return out;
