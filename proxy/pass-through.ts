@@ -27,8 +27,14 @@ export function passThrough(req: IncomingMessage, res: ServerResponse, x: Exchan
     res.writeHead(answer.statusCode ?? 502, forwardedResponseHeaders(answer.headers));
     answer.on('data', (c: Buffer) => copy.push(c));
     answer.pipe(res);
+    // The client went away mid-answer: stop reading the upstream's.
+    res.on('close', () => {
+      if (!res.writableFinished) answer.destroy();
+    });
     const response = (body: CapturedBody): TrafficResponse => ({ status: answer.statusCode ?? 0, headers: lowerHeaders(answer.headers), body });
     answer.on('end', () => finish(response(copy.body())));
+    // Closed before its end (the client left): judged as far as it came, its body as cut.
+    answer.on('close', () => finish(response({ ...copy.body(), truncated: true })));
     answer.on('error', (err) => {
       res.destroy();
       finish(undefined, `the upstream's answer broke off: ${err.message}`);

@@ -76,6 +76,10 @@ export async function startProxy(o: ProxyOptions): Promise<VaeroProxy> {
     }
     const s = session!;
     const target = url.slice(basePath.length) || '/';
+    // Dot segments (/v1/../x) must not lead the request out of the upstream's base path.
+    if (!upstream.url(target).pathname.startsWith(upstream.base.pathname)) {
+      return void sendJson(req, res, 404, proxyError(`${url} leads outside the upstream's base path`, 'outside_base_path'));
+    }
     const seq = s.nextSeq();
     const x: Exchanging = {
       upstream,

@@ -35,7 +35,9 @@ function instancePathOf(ex: Exchange, ruleId: string, declared: unknown): string
 /** Status, media type and schema of the answer (the body's rules only when the whole body is known). */
 function conformance(ex: TrafficExchange, suite: Exchange, req: RequestJudgement): Verdict {
   const out = emptyVerdict();
-  const bodyKnown = ex.response?.body !== undefined && !ex.response.body.truncated;
+  // A HEAD answer has no body by definition: its status and headers are judged, not a body.
+  const head = ex.request.method === 'HEAD';
+  const bodyKnown = !head && ex.response?.body !== undefined && !ex.response.body.truncated;
   const v = judgeExchange(suite);
   const badInput = req.violations.length > 0;
   for (const f of v.findings) {
@@ -46,7 +48,7 @@ function conformance(ex: TrafficExchange, suite: Exchange, req: RequestJudgement
     out.findings.push(server(f.ruleId, f.message, { declared: f.declared, received: f.received, ...(instancePath !== undefined ? { instancePath } : {}) }));
   }
   for (const h of v.held) if (h.checkId !== NOT_A_SERVER_ERROR || badInput) out.held.push(h.ruleId);
-  if (!bodyKnown && ex.response && suite.operationId) {
+  if (!bodyKnown && !head && ex.response && suite.operationId) {
     const why = ex.response.body ? `only the first ${ex.response.body.bytes.length} of its ${ex.response.body.length} bytes were kept` : 'the record holds no response body';
     out.notJudged.push({ ruleId: 'response.schema', reason: `the answer's body: ${why}` });
   }

@@ -5,6 +5,7 @@
  * rule and param, and the stub's answers to them hold those rules. CORS and X-Request-Id
  * come through as the issue states.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStubControl, ManualClock, startStub, type RunningStub } from '../../mock/stub/index.js';
 import { startProxy, type VaeroProxy } from '../server.js';
@@ -68,6 +69,26 @@ describe('the stub through the proxy', () => {
     const client = report.checks.find((c) => c.id === 'traffic-client')!;
     expect(client.failures.map((f) => f.ruleId)).toEqual(['create.suffix', 'list.limit', 'auth.bearer']);
     expect(report.checks.find((c) => c.id === 'traffic-server')!.failures).toEqual([]);
+  });
+
+  it('a HEAD is judged on its status and headers, not on a body it cannot have', async () => {
+    lines.length = 0;
+    expect((await fetch(proxy.url + '/files', { method: 'HEAD', headers: auth })).status).toBe(200);
+    await proxy.report();
+    expect(lines).toEqual([]);
+  });
+
+  it('a path with dot segments does not leave the upstream\'s base path', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const u = new URL(proxy.url);
+      http.get({ host: u.hostname, port: u.port, path: '/v1/../__vaero/requests', headers: auth }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+    expect(answer.status).toBe(404);
+    expect(answer.body).toContain('leads outside the upstream');
   });
 
   it('answers CORS itself and passes X-Request-Id through', async () => {
