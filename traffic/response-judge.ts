@@ -9,7 +9,8 @@
  */
 import { createDefaults, lifecycle, operation, ruleAt, type FineTuningJob } from '../spec/index.js';
 import { judgeExchange, NOT_A_SERVER_ERROR, SCHEMA_CONFORMANCE } from '../contract-tests/checks/conformance.js';
-import { codeOf, paramOf, ruleOfRejection } from '../contract-tests/checks/expectations.js';
+import { codeOf, expectRejected, paramOf, ruleOfRejection } from '../contract-tests/checks/expectations.js';
+import type { CheckContext, FailureInput } from '../contract-tests/checks/types.js';
 import type { Exchange } from '../contract-tests/http/exchange.js';
 import { emptyVerdict, type Finding, type TrafficExchange, type Verdict } from './message.js';
 import type { RequestJudgement, Violation } from './request-judge.js';
@@ -55,32 +56,42 @@ function conformance(ex: TrafficExchange, suite: Exchange, req: RequestJudgement
   return out;
 }
 
-/** A request that breaks the contract gets the answer of the first rule it breaks. */
+/**
+ * The suite's own CheckContext, reduced to what its expectations call (pass, fail): their
+ * verdict on one exchange, recorded instead of reported.
+ */
+function recording(): { ctx: CheckContext; held: string[]; failures: FailureInput[] } {
+  const held: string[] = [];
+  const failures: FailureInput[] = [];
+  const ctx = { pass: (ruleId?: string) => void held.push(ruleId ?? 'request.schema'), fail: (f: FailureInput) => void failures.push(f) } as Pick<CheckContext, 'pass' | 'fail'>;
+  // expectRejected calls only pass and fail.
+  return { ctx: ctx as CheckContext, held, failures };
+}
+
+/**
+ * A request that breaks the contract gets the answer of the first rule it breaks, judged by
+ * the suite's expectRejected (never a 2xx; the status, param and, where the rule states it,
+ * code). Which of several faults is named first is the order's matter: an answer naming a
+ * later fault breaks request.check-order, one naming another unknown field
+ * request.unknown-field-order.
+ */
 function rejection(suite: Exchange, violations: readonly Violation[]): Verdict {
   const out = emptyVerdict();
   const want = violations[0]!;
   const status = suite.response?.status;
   if (status === undefined) return out;
   const param = paramOf(suite);
-  const got = `${status}${param !== undefined ? ` param ${JSON.stringify(param)}` : ''}`;
-  const wanted = `${want.status} param ${JSON.stringify(want.param)}`;
-  if (status < 300) {
-    out.findings.push(server(want.ruleId, `accepted with ${status} a request that breaks ${want.ruleId} (${want.message}); the contract answers ${wanted}`, { param: want.param, declared: { status: want.status, param: want.param }, received: { status } }));
+  const misnamed = status === want.status && param !== want.param ? violations.slice(1).find((v) => v.status === status && v.param === param) : undefined;
+  if (misnamed) {
+    const rule = want.code === 'unknown_parameter' && misnamed.code === 'unknown_parameter' ? 'request.unknown-field-order' : 'request.check-order';
+    out.findings.push(server(rule, `answered ${status} param ${JSON.stringify(param)} (${misnamed.ruleId}) a request that first breaks ${want.ruleId}; the contract names ${JSON.stringify(want.param)}`, { param: want.param, declared: { status: want.status, param: want.param }, received: { status, param } }));
     return out;
   }
-  if (status === want.status && param === want.param) {
-    const code = codeOf(suite);
-    if (CODE_STATED.has(want.ruleId) && code !== want.code) {
-      out.findings.push(server(want.ruleId, `answered ${got} with code ${JSON.stringify(code ?? null)}; the contract's code is ${JSON.stringify(want.code)}`, { param: want.param, declared: { code: want.code }, received: { code: code ?? null } }));
-    } else out.held.push(want.ruleId);
-    if (violations.length > 1) out.held.push('request.check-order');
-    return out;
-  }
-  const other = violations.slice(1).find((v) => v.status === status && v.param === param);
-  const unknownField = want.code === 'unknown_parameter' && status === want.status && violations.some((v) => v.code === 'unknown_parameter' && v.param === param);
-  if (unknownField) out.findings.push(server('request.unknown-field-order', `named the unknown field ${JSON.stringify(param)}; the first the body sends is ${JSON.stringify(want.param)}`, { param: want.param, declared: { param: want.param }, received: { param } }));
-  else if (other) out.findings.push(server('request.check-order', `answered ${got} (${other.ruleId}) a request that first breaks ${want.ruleId}; the contract answers ${wanted}`, { param: want.param, declared: { status: want.status, param: want.param }, received: { status, param } }));
-  else out.findings.push(server(want.ruleId, `answered ${got} a request that breaks ${want.ruleId} (${want.message}); the contract answers ${wanted}`, { param: want.param, declared: { status: want.status, param: want.param }, received: { status, param: param ?? null } }));
+  const r = recording();
+  const passed = expectRejected(r.ctx, suite, { status: want.status, param: want.param, ruleId: want.ruleId, ...(CODE_STATED.has(want.ruleId) ? { code: want.code } : {}) }, `a request that breaks ${want.ruleId} (${want.message})`);
+  out.held.push(...r.held);
+  for (const f of r.failures) out.findings.push(server(f.ruleId ?? want.ruleId, f.message, { param: want.param, declared: f.declared, received: f.received }));
+  if (passed && violations.length > 1) out.held.push('request.check-order');
   return out;
 }
 

@@ -58,7 +58,7 @@ describe('a broken server through the proxy', () => {
       // A file without its required `bytes`: the rule of the file object.
       'server file.shape',
     ]);
-    expect(lines[2]).toContain('accepted with 200 a request that breaks create.suffix');
+    expect(lines[2]).toContain('a request that breaks create.suffix (suffix: must NOT have more than 16 characters) was accepted with 200; the spec answers 400 with param "suffix"');
     expect(lines.at(-1)).toContain('at /bytes');
     expect(proxy.violations).toEqual({ client: 1, server: 10 });
     const server = report.checks.find((c) => c.id === 'traffic-server')!;
