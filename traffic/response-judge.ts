@@ -81,7 +81,8 @@ function rejection(suite: Exchange, violations: readonly Violation[]): Verdict {
   const status = suite.response?.status;
   if (status === undefined) return out;
   const param = paramOf(suite);
-  const misnamed = status === want.status && param !== want.param ? violations.slice(1).find((v) => v.status === status && v.param === param) : undefined;
+  const asWanted = status === want.status && param === want.param;
+  const misnamed = asWanted ? undefined : violations.slice(1).find((v) => v.status === status && v.param === param);
   if (misnamed) {
     const rule = want.code === 'unknown_parameter' && misnamed.code === 'unknown_parameter' ? 'request.unknown-field-order' : 'request.check-order';
     out.findings.push(server(rule, `answered ${status} param ${JSON.stringify(param)} (${misnamed.ruleId}) a request that first breaks ${want.ruleId}; the contract names ${JSON.stringify(want.param)}`, { param: want.param, declared: { status: want.status, param: want.param }, received: { status, param } }));
