@@ -54,13 +54,16 @@ export class JobTracker {
     const changed = STABLE.filter((k) => seen.stable[k] !== stable[k]);
     if (changed.length) out.findings.push(finding('job.retrieve.stable', `job ${job.id}'s ${changed.join(', ')} changed since exchange #${seen.at}`, `${at}/${changed[0]}`, Object.fromEntries(changed.map((k) => [k, JSON.parse(seen.stable[k]!) as unknown])), Object.fromEntries(changed.map((k) => [k, job[k]]))));
     else out.held.push('job.retrieve.stable');
-    if (lifecycleDistance(seen.status, job.status) === undefined) {
-      out.findings.push(finding('job.lifecycle', `job ${job.id} went from ${seen.status} (exchange #${seen.at}) to ${job.status}, which the lifecycle does not allow`, `${at}/status`, `a status reachable from ${seen.status}`, job.status));
+    // Exchanges are numbered as their requests arrive; answers may end in another order. An
+    // answer to an earlier request shows an earlier state: it must lead to what was seen since.
+    const earlier = ex.seq < seen.at;
+    const [from, to] = earlier ? [job.status, seen.status] : [seen.status, job.status];
+    if (lifecycleDistance(from, to) === undefined) {
+      out.findings.push(finding('job.lifecycle', `job ${job.id} was ${from} (exchange #${earlier ? ex.seq : seen.at}) and then ${to} (exchange #${earlier ? seen.at : ex.seq}), which the lifecycle does not allow`, `${at}/status`, `a status reachable from ${from}`, to));
     } else {
       out.held.push('job.lifecycle');
-      seen.status = job.status;
+      if (!earlier) (seen.status = job.status), (seen.at = ex.seq);
     }
-    seen.at = ex.seq;
     this.remember(job.id, seen);
   }
 

@@ -18,6 +18,14 @@ describe('JobTracker', () => {
     ]);
   });
 
+  it('an answer to an earlier request may show an earlier status (answers end in any order)', () => {
+    const t = new JobTracker();
+    const at = (n: number, body: unknown) => ({ ...retrieve(body), seq: n });
+    expect(t.observe(at(10, job('ftjob-o', 'running'))).findings).toEqual([]);
+    expect(t.observe(at(9, job('ftjob-o', 'queued'))).findings).toEqual([]);
+    expect(t.observe(at(8, job('ftjob-o', 'succeeded'))).findings.map((f) => f.ruleId)).toEqual(['job.lifecycle']);
+  });
+
   it('is bounded: past maxJobs the least recently seen job is forgotten (and judged afresh)', () => {
     const t = new JobTracker(2);
     t.observe(retrieve(job('ftjob-1', 'running')));
