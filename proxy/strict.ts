@@ -29,7 +29,8 @@ export async function strict(req: IncomingMessage, res: ServerResponse, x: Excha
   await readAll(req, reqCopy);
   const body = reqCopy.body();
   const judged = await judgeRequest(trafficRequest({ method: req.method ?? 'GET', target: x.target, headers: req.headers, body, url }));
-  const first = judged.violations.find((v) => x.session.isError(v.ruleId));
+  // Stopped when it breaks a rule that counts at the level; answered as the contract answers it: by the first rule it breaks.
+  const first = judged.violations.some((v) => x.session.isError(v.ruleId)) ? judged.violations[0] : undefined;
   if (first || reqCopy.full) {
     // Over the cap but within every limit: the proxy cannot forward what it did not keep.
     const answer = first ? contractError(first, judged.operation) : { status: 413, body: proxyError(`a body over --max-body-bytes (${x.cap}) cannot be judged in --strict mode`, 'proxy_body_too_large') };

@@ -113,3 +113,18 @@ describe('--strict', () => {
     expect(files.headers.get('vaero-proxy-violations')).toBe('response.content-type, response.schema');
   });
 });
+
+describe('--strict at reference level', () => {
+  beforeEach(() => start({ strict: true, level: 'reference' }));
+
+  it('forwards what breaks only this contract\'s own rules (warnings there) and stops what breaks the reference\'s', async () => {
+    const empty = await post('/fine_tuning/jobs', { training_files: ['file-abc123'], suffix: '' });
+    expect(empty.status).toBe(200); // create.suffix.not-empty is inferred: a warning at reference level
+    const refused = await post('/fine_tuning/jobs', { training_files: ['file-abc123'], suffix: '', style_model: 'vaero-2' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { param: string } }).error.param).toBe('style_model');
+    expect(upstream.hits).toEqual(['POST /v1/fine_tuning/jobs']);
+    await proxy.report();
+    expect(proxy.violations).toEqual({ client: 1, server: 0 });
+  });
+});
