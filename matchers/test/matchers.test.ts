@@ -30,7 +30,8 @@ afterAll(async () => {
   await broken.close();
 });
 
-const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+// Answers as the spec declares them: JSON, with the X-Request-Id every answer carries.
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef0123456789abcdef', ...headers } });
 const list = { object: 'list', data: [], has_more: false };
 const auth = { authorization: 'Bearer matcher-test' };
 
@@ -49,7 +50,7 @@ describe('purpose-built fetch Responses', () => {
   });
 
   it('an undeclared status and a wrong media type are the server\'s', async () => {
-    const findings = await judgeVaeroResponse(new Response('{}', { status: 201, headers: { 'content-type': 'text/plain' } }), { method: 'POST', url: 'https://vaeroapi.com/v1/fine_tuning/jobs' });
+    const findings = await judgeVaeroResponse(new Response('{}', { status: 201, headers: { 'content-type': 'text/plain', 'x-request-id': 'req_0123456789abcdef0123456789abcdef' } }), { method: 'POST', url: 'https://vaeroapi.com/v1/fine_tuning/jobs' });
     expect(findings.map((f) => f.ruleId)).toContain('response.status-declared');
   });
 

@@ -15,7 +15,7 @@ function entry(o: { method?: string; url: string; headers?: Record<string, strin
     startedDateTime: '2026-01-01T00:00:00.000Z',
     time: 1,
     request: { method: o.method ?? 'GET', url: o.url, headers: Object.entries(o.headers ?? {}).map(([name, value]) => ({ name, value })), bodySize: o.postData ? o.postData.length : 0, ...(o.postData ? { postData: { mimeType: 'application/json', text: o.postData } } : {}) },
-    response: { status: o.status ?? 200, headers: [{ name: 'content-type', value: 'application/json' }], content: { size: o.size ?? o.text?.length ?? 0, mimeType: 'application/json', ...(o.text !== undefined ? { text: o.text } : {}) } },
+    response: { status: o.status ?? 200, headers: [{ name: 'content-type', value: 'application/json' }, { name: 'x-request-id', value: 'req_0123456789abcdef0123456789abcdef' }], content: { size: o.size ?? o.text?.length ?? 0, mimeType: 'application/json', ...(o.text !== undefined ? { text: o.text } : {}) } },
   };
 }
 const har = (entries: unknown[]) => JSON.stringify({ log: { version: '1.2', creator: { name: 't', version: '1' }, entries } });

@@ -8,7 +8,8 @@ const { vaeroMatchers, judgeVaeroRequest, judgeVaeroResponse } = require('vaero-
 expect.extend(vaeroMatchers);
 
 const url = 'https://vaeroapi.com/v1/fine_tuning/jobs';
-const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+// Answers as the spec declares them: JSON, with the X-Request-Id every answer carries.
+const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef0123456789abcdef' } });
 const list = { object: 'list', data: [], has_more: false };
 
 test('a valid answer satisfies the contract, and stays readable', async () => {
