@@ -61,6 +61,20 @@ describe('the proxy\'s own answers', () => {
     }
   });
 
+  it('CORS is the proxy\'s, whatever the upstream sends', async () => {
+    const upstream = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': 'http://elsewhere.test', 'access-control-expose-headers': 'X-Secret' }).end('{"object":"list","data":[],"has_more":false}'));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      proxy = await startProxy({ upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, log: () => {} });
+      const res = await fetch(proxy.url + '/files', { headers: { ...auth, origin: 'http://app.test' } });
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('access-control-expose-headers')).toBe('Retry-After,X-Request-Id');
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((r) => upstream.close(r));
+    }
+  });
+
   it('an upstream that is not http(s) is refused at start', async () => {
     await expect(startProxy({ upstream: 'ftp://127.0.0.1/v1' })).rejects.toThrow(/must be http or https/);
   });
