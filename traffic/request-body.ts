@@ -8,9 +8,12 @@ import { utf8, type CapturedBody } from './message.js';
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; reason: string };
 
+/** The reason readJson gives for bytes that are not UTF-8 (a rule of its own: request.json-utf8). */
+export const NOT_UTF8 = 'the body is not UTF-8 text';
+
 export function readJson(body: CapturedBody): JsonRead {
   const text = utf8(body);
-  if (text === undefined) return { ok: false, reason: 'the body is not UTF-8 text' };
+  if (text === undefined) return { ok: false, reason: NOT_UTF8 };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {

@@ -11,7 +11,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import { matchOperation, schemaRuleAt, validateBody, validateForm, validateQuery, type Operation } from '../spec/index.js';
 import { fieldOfError } from '../contract-tests/checks/arbitraries.js';
 import { emptyVerdict, mediaType, type Finding, type TrafficRequest, type Verdict } from './message.js';
-import { isText, readForm, readJson } from './request-body.js';
+import { isText, NOT_UTF8, readForm, readJson } from './request-body.js';
 
 /** One rule a request breaks, with the answer the contract gives it. */
 export interface Violation {
@@ -25,7 +25,7 @@ export interface Violation {
 }
 
 /** The layers of the order of checks (spec: "Order of checks"); the first layer a request breaks decides its answer. */
-const LAYER: Record<string, number> = { 'request.unknown-route': 0, 'auth.bearer': 1, 'request.content-type': 2, 'request.body-size': 3, 'request.malformed-json': 4, 'request.malformed-multipart': 4, 'files.text-only': 7 };
+const LAYER: Record<string, number> = { 'request.unknown-route': 0, 'auth.bearer': 1, 'request.content-type': 2, 'request.json-charset': 2, 'request.body-size': 3, 'request.json-utf8': 4, 'request.malformed-json': 4, 'request.malformed-multipart': 4, 'files.text-only': 7 };
 /** Schema rules (query first, then the body: the order they are pushed in) sit between syntax and content. */
 const layerOf = (v: Violation) => LAYER[v.ruleId] ?? 6;
 
@@ -50,6 +50,15 @@ const toFinding = (v: Violation): Finding => ({
   ...(v.instancePath !== undefined ? { instancePath: v.instancePath } : {}),
   message: v.message,
 });
+
+/** Names of UTF-8 a JSON body's charset parameter may give (spec: request.json-charset). */
+const UTF8_NAMES = new Set(['utf-8', 'utf8']);
+
+/** The charset parameter of a Content-Type value, lower case, unquoted (undefined: none). */
+function charsetOf(value: string | undefined): string | undefined {
+  const m = /;\s*charset\s*=\s*("?)([^";\s]*)\1/i.exec(value ?? '');
+  return m ? m[2]!.toLowerCase() : undefined;
+}
 
 /** The code a schema error's answer carries, by the keyword broken (spec: BadRequest's codes). */
 function schemaCode(e: ErrorObject): string {
@@ -124,7 +133,13 @@ function headerViolations(op: Operation, req: TrafficRequest, out: RequestJudgem
     out.violations.push({ ruleId: 'request.content-type', status: 415, param: 'content-encoding', code: 'unsupported_media_type', message: `Content-Encoding ${encoding}: no operation declares a content coding` });
   } else if (!op.requestMediaTypes.includes(type)) {
     out.violations.push({ ruleId: 'request.content-type', status: 415, param: 'content-type', code: 'unsupported_media_type', message: type ? `a body in ${type}; ${op.operationId} takes ${op.requestMediaTypes.join(' or ')}` : `no Content-Type; ${op.operationId} takes ${op.requestMediaTypes.join(' or ')}` });
-  } else out.held.push('request.content-type');
+  } else {
+    out.held.push('request.content-type');
+    const charset = charsetOf(req.headers['content-type']);
+    if (type === 'application/json' && charset !== undefined && !UTF8_NAMES.has(charset)) {
+      out.violations.push({ ruleId: 'request.json-charset', status: 415, param: 'content-type', code: 'unsupported_media_type', message: `a JSON body in charset ${charset}; JSON is UTF-8` });
+    } else if (type === 'application/json') out.held.push('request.json-charset');
+  }
 
   const length = req.body?.length ?? (req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined);
   if (op.maxBodyBytes !== undefined && length !== undefined) {
@@ -145,6 +160,8 @@ async function bodyLayer(op: Operation, req: TrafficRequest, out: RequestJudgeme
   const type = mediaType(req.headers['content-type']);
   if (type === 'application/json') {
     const read = readJson(body);
+    if (!read.ok && read.reason === NOT_UTF8) return void out.violations.push({ ruleId: 'request.json-utf8', status: 400, param: null, code: 'invalid_json', message: 'the body is not UTF-8, so not JSON' });
+    out.held.push('request.json-utf8');
     if (!read.ok) return void out.violations.push({ ruleId: 'request.malformed-json', status: 400, param: null, code: 'invalid_json', message: `the body is not JSON (${read.reason})` });
     out.held.push('request.malformed-json');
     out.json = read.value;

@@ -16,7 +16,7 @@ import { emptyVerdict, type Finding, type TrafficExchange, type Verdict } from '
 import type { RequestJudgement, Violation } from './request-judge.js';
 
 /** Rules whose text states the error code of their answer (spec: x-vaero-rules' why). */
-const CODE_STATED = new Set(['request.malformed-json', 'request.malformed-multipart', 'request.content-type']);
+const CODE_STATED = new Set(['request.malformed-json', 'request.json-utf8', 'request.malformed-multipart', 'request.content-type', 'request.json-charset']);
 
 const server = (ruleId: string, message: string, extra: Partial<Finding> = {}): Finding => ({ side: 'server', ruleId, message, ...extra });
 
