@@ -74,6 +74,7 @@ describe('vaero proxy and vaero judge', () => {
     expect(report.coverage.find((c) => c.operationId === 'createFineTuningJob' && c.status === 200)?.answers).toBe(1);
     expect(readFileSync(files.junit, 'utf8')).toContain('traffic-client');
     expect(readFileSync(files.html, 'utf8')).toContain('list.limit');
+    expect(readFileSync(files.html, 'utf8')).toContain('findings: 1 client, 0 server');
     // The record holds no token, and judges the same offline.
     const har = readFileSync(files.har, 'utf8');
     expect(har).not.toContain('cli-test');
