@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { createDefaults, operation, operations, schemaRuleAt, validateBody, validateQuery, type FineTuningJob } from '../../spec/index.js';
 import { requestFixtures } from '../../fixtures/index.js';
-import { BudgetExhausted, ServerGone, WaitExhausted } from '../http/client.js';
+import { BudgetExhausted, DeadlineReached, ServerGone, WaitExhausted } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { breaksOnly, invalidQueryValue, malformedJson, mutations, singleRuleMutants, undeclaredMediaType, validBody } from './arbitraries.js';
 import { expectAccepted, expectRejected, type ExpectedRejection } from './expectations.js';
@@ -46,7 +46,7 @@ async function runProperty<T>(ctx: CheckContext, name: string, arb: fc.Arbitrary
         await judge(value, record);
       } catch (err) {
         // The run cannot go on (budget, 429s past --max-wait, server gone): not this case's failure.
-        if (err instanceof BudgetExhausted || err instanceof WaitExhausted || err instanceof ServerGone) {
+        if (err instanceof BudgetExhausted || err instanceof WaitExhausted || err instanceof ServerGone || err instanceof DeadlineReached) {
           budget = err;
           return true;
         }
