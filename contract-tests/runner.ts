@@ -185,7 +185,8 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
       else if (stop) {
         stopped = stop;
         if (err instanceof ServerGone) {
-          onExchange(err.unanswered);
+          // Silence that ends in "server gone" is no finding about a request: the run is interrupted, and inconclusive.
+          r.requests++;
           interruption = interruptionOf(err, client);
         }
         // Findings made before the stop still count; what the check did not reach is not judged.

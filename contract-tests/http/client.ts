@@ -394,7 +394,8 @@ export class HttpClient {
       response = { status: res.status, headers: resHeaders, body: kept, ...(json !== undefined ? { json } : {}), ...(read.truncated ? { cutAt: this.maxResponseBytes } : {}) };
     } else {
       const why = got.timedOut ? `no answer within --request-timeout ${formatMs(this.timeoutMs)}` : describeError(got.error);
-      if (seq === 1 || this.used === 1) throw new Unreachable(this.redact(this.baseUrl), why);
+      // Only the very first request: after it, silence is the server gone (probes reset `used`).
+      if (seq === 1) throw new Unreachable(this.redact(this.baseUrl), why);
       error = why;
     }
     const ex: Exchange = {
