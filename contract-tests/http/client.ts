@@ -377,7 +377,8 @@ export class HttpClient {
     });
     if (got.ok) {
       const { res, read } = got.value;
-      const text = read.bytes.toString('utf8');
+      // A cut body is not parsed: only what is kept of it is decoded.
+      const text = read.truncated ? '' : read.bytes.toString('utf8');
       const resHeaders: Record<string, string> = {};
       // The answer is kept as sent, to be judged; the runner redacts what goes into a report.
       res.headers.forEach((v, k) => (resHeaders[k] = v));
@@ -390,7 +391,8 @@ export class HttpClient {
           json = undefined;
         }
       }
-      const kept = text.length > MAX_BODY_KEPT ? text.slice(0, MAX_BODY_KEPT) + '…' : text;
+      // Decoded from the bytes, not sliced from the text: a slice would keep the whole text alive.
+      const kept = read.bytes.length > MAX_BODY_KEPT ? read.bytes.subarray(0, MAX_BODY_KEPT).toString('utf8') + '…' : read.truncated ? read.bytes.toString('utf8') : text;
       response = { status: res.status, headers: resHeaders, body: kept, ...(json !== undefined ? { json } : {}), ...(read.truncated ? { cutAt: this.maxResponseBytes } : {}) };
     } else {
       const why = got.timedOut ? `no answer within --request-timeout ${formatMs(this.timeoutMs)}` : describeError(got.error);
