@@ -238,8 +238,8 @@ export class HttpClient {
   /**
    * Send a request and return what came back. A 429 is waited out as its Retry-After says
    * and the request sent again, until the run's waiting reaches --max-wait (WaitExhausted).
-   * A request that gets no answer is followed by one probe: no answer to that either, and
-   * the server is gone (ServerGone), so no later check is judged on silence.
+   * A request that gets no answer is followed by up to two probes: no answer to those either
+   * (three in a row), and the server is gone (ServerGone), so no later check is judged on silence.
    */
   async send(o: SendOptions): Promise<Exchange> {
     for (;;) {
@@ -257,14 +257,12 @@ export class HttpClient {
   /** After a request got no answer: does any of the next probes (liveness path) get one? */
   private async stillThere(exempt = false): Promise<boolean> {
     for (let i = 1; i < UNANSWERED_IN_A_ROW; i++) {
-      const answered = await this.within(exempt, async (signal) => {
+      // The deadline coming mid-probe is no sign of the server (DeadlineReached goes up).
+      const probe = await this.within(exempt, async (signal) => {
         const res = await this.fetchImpl(this.baseUrl + (this.opts.livenessPath ?? '/'), { method: 'GET', headers: {}, redirect: 'manual', signal });
         await readBounded(res.body, this.maxResponseBytes);
-      }).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (answered) return true;
+      });
+      if (probe.ok) return true;
     }
     return false;
   }
