@@ -98,7 +98,7 @@ function looksLikeTheApi(json: unknown): boolean {
 
 /**
  * One request per token first: an unreachable server, a base URL under which the API is
- * not (no JSON, or JSON that is neither a job list nor the error envelope), or a token the
+ * not (no JSON, or JSON with neither a `data` array nor an `error` object), or a token the
  * server refuses are usage problems (exit 2), not findings. 429s past --max-wait here make
  * the run inconclusive before it starts.
  */
@@ -127,7 +127,7 @@ async function probe(client: HttpClient, options: ContractSuiteOptions): Promise
     const json = ex.response ? (ex.response.json ?? parsed(ex.response.body)) : undefined;
     if (ex.response && json === undefined) throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, not JSON.`);
     if (ex.response && !looksLikeTheApi(json)) {
-      throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, neither a job list nor the error envelope.`);
+      throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, JSON with neither a data array nor an error object.`);
     }
   }
   client.used = 0;
