@@ -2,7 +2,7 @@
  * Runs a catalogue of checks against one implementation and builds the report. Every
  * exchange is judged for response conformance; every assertion names its rule and goes
  * into the ledger (verdicts.ts), which gives each rule its verdict; a run that cannot go
- * on (request budget, 429s past --max-wait, a server that stopped answering) stops there,
+ * on (request budget, 429s past --max-wait, a server that stopped answering, the deadline) stops there,
  * and what it did not reach is reported not judged, never held.
  */
 import { document, rule } from '../spec/index.js';
