@@ -3,6 +3,8 @@
  * test can still read it), a supertest (superagent) response, an axios response, or a plain
  * request. Method and URL come from the object when it carries them, else from the options.
  */
+import { DEFAULTS } from '../contract-tests/defaults.js';
+import { readBounded } from '../contract-tests/http/bounded-body.js';
 import { captured, trafficRequest, type TrafficExchange, type TrafficRequest, type TrafficResponse } from '../traffic/message.js';
 
 export interface Where {
@@ -103,9 +105,10 @@ export async function exchangeOf(received: unknown, where: Where = {}): Promise<
   let response: TrafficResponse;
   let request: TrafficRequest;
   if (isFetchResponse(received)) {
-    // A clone: the test still reads the original.
-    const bytes = new Uint8Array(await received.clone().arrayBuffer());
-    response = { status: received.status, headers: headersOf(received.headers), body: captured(bytes) };
+    // A clone, read up to the suite's cap (as vaero test reads an answer): the test still reads the original.
+    const read = await readBounded(received.clone().body, DEFAULTS.maxResponseBytes);
+    const bytes = new Uint8Array(read.bytes);
+    response = { status: received.status, headers: headersOf(received.headers), body: captured(bytes, read.truncated ? bytes.length + 1 : bytes.length) };
     const url = where.url ?? received.url;
     if (!url && !where.request) throw new NotJudgeable('cannot judge a Response without its URL (a Response not from fetch): give { method, url }');
     // Only method and URL are known of the request: its credentials and body are not (never judged as missing).

@@ -18,6 +18,7 @@ interface ProxyFlags extends ReportFiles {
   level: Level;
   profile: 'core' | 'full';
   maxBodyBytes?: number;
+  maxResponseBytes?: number;
   record?: string;
 }
 
@@ -47,7 +48,8 @@ export function registerProxyCommand(program: Command): void {
       if (v !== 'core' && v !== 'full') throw new InvalidArgumentError('must be core or full');
       return v;
     }, 'full')
-    .option('--max-body-bytes <n>', 'the most bytes of a body kept for the judge (and buffered with --strict); default: the largest body the contract accepts, plus one', int('--max-body-bytes', 1))
+    .option('--max-body-bytes <n>', 'the most bytes of a request body kept for the judge (and buffered with --strict); default: the largest body the contract accepts, plus one', int('--max-body-bytes', 1))
+    .option('--max-response-bytes <n>', 'the most bytes of an answer kept for the judge (and buffered with --strict); a longer answer breaks response.size (default 16 MiB, as vaero test)', int('--max-response-bytes', 1))
     .option('--record <file.har>', 'write the traffic to a HAR file (credentials redacted)')
     .option('--junit <file>', 'on exit, write a JUnit XML report')
     .option('--json <file>', 'on exit, write the JSON report')
@@ -71,6 +73,7 @@ export function registerProxyCommand(program: Command): void {
           level: flags.level,
           stateful: flags.profile === 'full',
           ...(flags.maxBodyBytes ? { maxBodyBytes: flags.maxBodyBytes } : {}),
+          ...(flags.maxResponseBytes ? { maxResponseBytes: flags.maxResponseBytes } : {}),
           ...(flags.record ? { record: flags.record } : {}),
         });
       } catch (err) {

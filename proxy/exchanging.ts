@@ -8,8 +8,10 @@ export interface Exchanging {
   upstream: Upstream;
   /** Path and query relative to the base URL (the part after /v1). */
   target: string;
-  /** The most bytes of a body kept for the judge (and, strict, buffered). */
+  /** The most bytes of a request body kept for the judge (and, strict, buffered). */
   cap: number;
+  /** The most bytes of an answer kept for the judge (and, strict, buffered); a longer one breaks response.size. */
+  responseCap: number;
   session: Session;
   /** Judge, log and record the exchange; `judged`: its request already judged; `serverAnswered` false: the proxy answered itself. */
   conclude(body: CapturedBody, response: TrafficResponse | undefined, error?: string, judged?: RequestJudgement, serverAnswered?: boolean): void;

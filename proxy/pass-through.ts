@@ -22,7 +22,7 @@ export function passThrough(req: IncomingMessage, res: ServerResponse, x: Exchan
     x.conclude(reqCopy.body(), response, error);
   };
   up.on('response', (answer) => {
-    const copy = new BoundedCopy(x.cap);
+    const copy = new BoundedCopy(x.responseCap);
     applyCors(req, res);
     res.writeHead(answer.statusCode ?? 502, forwardedResponseHeaders(answer.headers));
     answer.on('data', (c: Buffer) => copy.push(c));

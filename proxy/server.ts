@@ -8,6 +8,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { operations, basePath } from '../spec/index.js';
+import { DEFAULTS } from '../contract-tests/defaults.js';
 import { DEFAULT_LEVEL, type Level } from '../contract-tests/level.js';
 import type { Report } from '../contract-tests/report.js';
 import { trafficRequest, type CapturedBody, type TrafficResponse } from '../traffic/message.js';
@@ -33,8 +34,10 @@ export interface ProxyOptions {
   level?: Level;
   /** Judge what only a stateful implementation shows (default true; false for a static mock). */
   stateful?: boolean;
-  /** The most bytes of a body kept for the judge (and buffered with strict). */
+  /** The most bytes of a request body kept for the judge (and buffered with strict). */
   maxBodyBytes?: number;
+  /** The most bytes of an answer kept for the judge (as vaero test's --max-response-bytes: a longer one breaks response.size). */
+  maxResponseBytes?: number;
   /** How many jobs the rules across exchanges remember (default 10,000). */
   maxJobs?: number;
   /** Write a HAR file of the traffic (credentials redacted). */
@@ -59,6 +62,7 @@ export async function startProxy(o: ProxyOptions): Promise<VaeroProxy> {
   const upstream = new Upstream(o.upstream);
   const host = o.host ?? '127.0.0.1';
   const cap = o.maxBodyBytes ?? DEFAULT_CAPTURE_BYTES;
+  const responseCap = o.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
   const log = o.log ?? ((line: string) => void process.stderr.write(line + '\n'));
   let origin = '';
   let session: Session | undefined;
@@ -85,6 +89,7 @@ export async function startProxy(o: ProxyOptions): Promise<VaeroProxy> {
       upstream,
       target,
       cap,
+      responseCap,
       session: s,
       conclude(body: CapturedBody, response: TrafficResponse | undefined, error?: string, judged?: RequestJudgement, serverAnswered = true) {
         const request = trafficRequest({ method: req.method ?? 'GET', target, headers: req.headers, body, url: origin + url });

@@ -3,8 +3,8 @@
  * first: one that breaks the contract (a rule of severity error at the proxy's level) gets
  * the contract's own error answer and never reaches the upstream. The answer is buffered
  * and judged too: one that breaks the contract is replaced by a 502 that says which rules
- * and why (header Vaero-Proxy-Violations lists them). An answer longer than the cap is
- * passed on as it is, judged as far as it was kept.
+ * and why (header Vaero-Proxy-Violations lists them). An answer longer than its cap
+ * (--max-response-bytes) is passed on as it is, judged as far as it was kept (response.size).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contractError } from '../traffic/contract-error.js';
@@ -47,7 +47,7 @@ export async function strict(req: IncomingMessage, res: ServerResponse, x: Excha
     sendJson(req, res, 502, proxyError(`no answer from the upstream ${x.upstream.base.href}: ${(err as Error).message}`, 'upstream_unreachable'));
     return x.conclude(body, undefined, (err as Error).message, judged);
   }
-  const resCopy = new BoundedCopy(x.cap);
+  const resCopy = new BoundedCopy(x.responseCap);
   const chunks: Buffer[] = [];
   for await (const chunk of answer) {
     resCopy.push(chunk as Buffer);

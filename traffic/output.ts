@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { escapeUnsafe } from '../contract-tests/escape.js';
 import { toHtml } from '../contract-tests/reports/html.js';
 import { toJson } from '../contract-tests/reports/json.js';
 import { toJUnit } from '../contract-tests/reports/junit.js';
@@ -13,9 +14,9 @@ import type { Report } from '../contract-tests/report.js';
 import type { ExchangeJudgement } from './judge.js';
 import type { Finding } from './message.js';
 
-/** Control characters (tab kept) and bidi overrides as \uXXXX. */
+/** A line for a terminal: the suite's escaping of a server's bytes (contract-tests/escape.ts), and no line break inside. */
 export function escapeText(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeUnsafe(s).replace(/\n/g, '\\n');
 }
 
 /** The path the client sent (with the base path), when the URL is known; else the path under the base URL. */

@@ -61,7 +61,8 @@ export function toSuiteExchange(ex: TrafficExchange, operationId: OperationId | 
     seq: ex.seq,
     ...(operationId ? { operationId } : {}),
     request,
-    ...(res ? { response: { status: res.status, headers: redactHeaders(res.headers), body: shown(res.body, RESPONSE_SHOWN), ...(json !== undefined ? { json } : {}) } } : {}),
+    // An answer that went on past what was read of it: the suite's rule response.size judges it.
+    ...(res ? { response: { status: res.status, headers: redactHeaders(res.headers), body: shown(res.body, RESPONSE_SHOWN), ...(json !== undefined ? { json } : {}), ...(res.body && res.body.length > res.body.bytes.length ? { cutAt: res.body.bytes.length } : {}) } } : {}),
     ...(ex.error ? { error: ex.error } : {}),
     durationMs: ex.durationMs ?? 0,
     curl: toCurl(request),

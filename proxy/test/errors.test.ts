@@ -75,6 +75,24 @@ describe('the proxy\'s own answers', () => {
     }
   });
 
+  it('an answer longer than --max-response-bytes is passed on whole and breaks response.size', async () => {
+    const page = JSON.stringify({ object: 'list', data: [], has_more: false }) + ' '.repeat(200);
+    const upstream = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef0123456789abcdef' }).end(page));
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const lines: string[] = [];
+      proxy = await startProxy({ upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, maxResponseBytes: 64, log: (l) => lines.push(l) });
+      const res = await fetch(proxy.url + '/files', { headers: auth });
+      expect(await res.text()).toBe(page);
+      const report = await proxy.report();
+      expect(lines.map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['server response.size']);
+      expect(report.rules.find((r) => r.id === 'response.schema')?.verdict).toBe('not-judged');
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((r) => upstream.close(r));
+    }
+  });
+
   it('an upstream that is not http(s) is refused at start', async () => {
     await expect(startProxy({ upstream: 'ftp://127.0.0.1/v1' })).rejects.toThrow(/must be http or https/);
   });
