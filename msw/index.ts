@@ -114,6 +114,7 @@ export function createVaeroHandlers(options: VaeroHandlersOptions = {}): VaeroHa
       return reject(request, gate.operation, gate.violation, org.value);
     }
     const result = dispatch(service, org.value, gate.request, (name) => request.headers.get(name) ?? undefined);
+    await service.committed(); // a service given with a state file: answer once the change is kept
     if (!result.ok) return reject(request, head.operation, result.error, org.value);
     return answer(request, head.operation, 200, result.value, org.value);
   };

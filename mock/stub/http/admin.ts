@@ -80,6 +80,7 @@ export async function handleAdmin(req: IncomingMessage, service: StubService, an
     body = read.value;
   }
   const result = route.run(service, org.value, body);
+  await service.committed(); // with --state: answer only once the change is on disk
   if (!result.ok) return answer.reject(result.error);
   answer.send(200, result.value);
 }

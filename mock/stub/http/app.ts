@@ -129,6 +129,7 @@ export function createApp(options: StubOptions = {}): Express {
 
     // 7. state
     const result = dispatch(service, org.value, admitted, (name: string) => req.header(name));
+    await service.committed(); // with --state: answer only once the change (or what was read) is on disk
     if (!result.ok) return reject(req, res, started, op, result.error);
     send(req, res, started, op, 200, result.value);
   };

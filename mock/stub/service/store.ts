@@ -4,6 +4,11 @@
  * it is read (its lifecycle advances lazily); its events are not stored: event i is step i of
  * its lifecycle (or its cancellation), rebuilt when listed. The service (the API's operations)
  * and the control (a test's steering) both work on one store.
+ *
+ * Memory stays bounded by what organizations own: reading never creates an organization
+ * (one that has nothing answers from a shared empty view), a deleted file keeps no text,
+ * an organization that owns nothing can be dropped (tenancy.ts decides when), and its clock
+ * advances are folded into its jobs once they pile up (`foldAdvances`).
  */
 import type {
   BaseModel,
@@ -19,6 +24,9 @@ import { eventId } from './ids.js';
 import { CANCEL_STEP, CANCELLED, FAILED, FAILURE_STEPS, isFinished, SUCCEEDED, SUCCESS_STEPS, type Step } from './lifecycle.js';
 import { sampleFiles } from './samples.js';
 import { lifecycleElapsed, wallTimeOf, type Advance } from './timeline.js';
+import type { JournalRecord } from './journal-records.js';
+
+type JournalRecordOf<Op extends JournalRecord['op']> = Extract<JournalRecord, { op: Op }>;
 
 export interface JobRecord {
   id: string;
@@ -37,6 +45,11 @@ export interface JobRecord {
   steps: readonly Step[];
   /** How many of its steps the job has been through (materialised from the clock). */
   applied: number;
+  /** The wall time of each step it went through (its events' times: fixed once reached). */
+  stepTimes: number[];
+  /** Clock advances folded into this job (foldAdvances): lifecycle ms added, the last one's wall time. */
+  advancedMs: number;
+  advancedAtMs: number;
   status: FineTuningJobStatus;
   finishedMs: number | null;
 }
@@ -52,6 +65,14 @@ export interface FileRecord {
   deleted: boolean;
 }
 
+/** How far a job got (a snapshot keeps it, so a restart does not need the clock's history). */
+export interface JobProgress {
+  cancelledMs: number | null;
+  stepTimes: number[];
+  advancedMs: number;
+  advancedAtMs: number;
+}
+
 export interface Org {
   id: string;
   jobs: JobRecord[];
@@ -60,6 +81,8 @@ export interface Org {
   fileIndex: Map<string, number>;
   failNext: FineTuningJobError | null;
   advances: Advance[];
+  /** Files of its own not deleted. */
+  liveFiles: number;
 }
 
 /** What a new job is made of (a journal record carries the same). */
@@ -100,22 +123,36 @@ const SHARED_FILES: readonly FileRecord[] = sampleFiles.map((s) => ({
   deleted: false,
 }));
 
+/** Advances pile up to this many per organization before they are folded into its jobs. */
+export const MAX_ADVANCES = 32;
+
+const newOrg = (id: string): Org => {
+  const org: Org = { id, jobs: [], jobIndex: new Map(), files: [...SHARED_FILES], fileIndex: new Map(), failNext: null, advances: [], liveFiles: 0 };
+  SHARED_FILES.forEach((f, i) => org.fileIndex.set(f.id, i));
+  return org;
+};
+/** What an organization that owns nothing reads (never written to). */
+const NOBODY: Readonly<Org> = Object.freeze(newOrg(''));
+
 export type Store = ReturnType<typeof createStore>;
 
 export function createStore(clock: LifecycleClock) {
   const orgs = new Map<string, Org>();
 
+  /** The organization, created for a change. */
   const orgFor = (id: string): Org => {
     let org = orgs.get(id);
-    if (!org) {
-      org = { id, jobs: [], jobIndex: new Map(), files: [...SHARED_FILES], fileIndex: new Map(), failNext: null, advances: [] };
-      SHARED_FILES.forEach((f, i) => org!.fileIndex.set(f.id, i));
-      orgs.set(id, org);
-    }
+    if (!org) orgs.set(id, (org = newOrg(id)));
     return org;
   };
+  /** The organization as read: one that has nothing is not created. */
+  const orgView = (id: string): Readonly<Org> => orgs.get(id) ?? NOBODY;
 
-  const advancesOf = (job: JobRecord): readonly Advance[] => orgs.get(job.org)?.advances ?? [];
+  /** The job's clock advances: its folded ones (as one), then its organization's since. */
+  const advancesOf = (job: JobRecord): readonly Advance[] => {
+    const own = orgs.get(job.org)?.advances ?? [];
+    return job.advancedMs ? [{ atMs: job.advancedAtMs, ms: job.advancedMs, jobs: Infinity }, ...own] : own;
+  };
   const timeOf = (job: JobRecord, at: number): number => wallTimeOf(clock, job, advancesOf(job), at);
 
   const applyStep = (job: JobRecord, step: Omit<Step, 'at'>, atMs: number): void => {
@@ -136,6 +173,7 @@ export function createStore(clock: LifecycleClock) {
       const at = timeOf(job, step.at);
       if (at > until) break;
       applyStep(job, step, at);
+      job.stepTimes.push(at);
       job.applied++;
     }
     if (job.cancelledMs !== null && !isFinished(job.status)) applyStep(job, CANCEL_STEP, job.cancelledMs);
@@ -148,7 +186,7 @@ export function createStore(clock: LifecycleClock) {
   /** Event i of a job: step i of its lifecycle, or its cancellation. */
   const eventAt = (job: JobRecord, i: number): FineTuningJobEvent => {
     const step = i < job.applied ? (job.steps[i] as Step) : undefined;
-    const at = step ? timeOf(job, step.at) : (job.cancelledMs as number);
+    const at = step ? (job.stepTimes[i] as number) : (job.cancelledMs as number);
     const { level, type, message } = step ?? CANCEL_STEP;
     return {
       object: 'fine_tuning.job.event',
@@ -174,7 +212,8 @@ export function createStore(clock: LifecycleClock) {
     error: job.status === FAILED ? job.failure : null,
   });
 
-  const addJob = (r: NewJob): JobRecord => {
+  /** Add a job (from a create, a seed, or a journal's record: with its progress, from a snapshot). */
+  const addJob = (r: NewJob & Partial<JobProgress>): JobRecord => {
     const org = orgFor(r.org);
     const steps = r.failure ? FAILURE_STEPS : SUCCESS_STEPS;
     const job: JobRecord = {
@@ -192,12 +231,68 @@ export function createStore(clock: LifecycleClock) {
       cancelledMs: null,
       steps,
       applied: 0,
+      stepTimes: [],
+      advancedMs: r.advancedMs ?? 0,
+      advancedAtMs: r.advancedAtMs ?? 0,
       status: steps.find((s) => s.status)!.status!,
       finishedMs: null,
     };
+    // A snapshot's job: the steps it went through, when, and its cancel.
+    for (const at of r.stepTimes ?? []) {
+      if (job.applied >= steps.length) break;
+      applyStep(job, steps[job.applied] as Step, at);
+      job.stepTimes.push(at);
+      job.applied++;
+    }
+    job.cancelledMs = r.cancelledMs ?? null;
+    if (job.cancelledMs !== null && !isFinished(job.status)) applyStep(job, CANCEL_STEP, job.cancelledMs);
     org.jobIndex.set(job.id, org.jobs.length);
     org.jobs.push(job);
     return job;
+  };
+
+  /** A job as a snapshot keeps it: what it was created with, and how far it got. */
+  const jobState = (job: JobRecord): NewJob & JobProgress => ({
+    org: job.org,
+    id: job.id,
+    createdMs: job.createdMs,
+    anchorMs: job.anchorMs,
+    style_model: job.style_model,
+    base_model: job.base_model,
+    training_files: job.training_files,
+    suffix: job.suffix,
+    fineTunedModel: job.fineTunedModel,
+    failure: job.failure,
+    cancelledMs: job.cancelledMs,
+    stepTimes: job.stepTimes,
+    advancedMs: job.advancedMs,
+    advancedAtMs: job.advancedAtMs,
+  });
+
+  /**
+   * Fold the organization's clock advances into its jobs: each unfinished job is brought up to
+   * now (its past events keep their times) and keeps the sum of the advances that moved it as
+   * one, at the last one's time. What it reaches from now on is the same: it depends only on
+   * how much lifecycle time it has had, not when each jump happened.
+   */
+  const foldAdvances = (org: Org): void => {
+    if (!org.advances.length) return;
+    for (const job of org.jobs) {
+      materialise(job);
+      if (isFinished(job.status)) continue;
+      for (const a of org.advances) {
+        if (a.jobs <= job.index) continue;
+        job.advancedMs += a.ms;
+        job.advancedAtMs = Math.max(job.advancedAtMs, a.atMs);
+      }
+    }
+    org.advances = [];
+  };
+
+  const advance = (id: string, atMs: number, ms: number): void => {
+    const org = orgFor(id);
+    org.advances.push({ atMs, ms, jobs: org.jobs.length });
+    if (org.advances.length > MAX_ADVANCES) foldAdvances(org);
   };
 
   const findJob = (org: string, id: string): JobRecord | undefined => {
@@ -225,11 +320,23 @@ export function createStore(clock: LifecycleClock) {
     };
     org.fileIndex.set(file.id, org.files.length);
     org.files.push(file);
+    org.liveFiles++;
     return file;
   };
 
+  /** Delete one of the organization's own files: its text is freed, its place in the list kept. */
+  const deleteFile = (org: string, id: string): void => {
+    const o = orgs.get(org);
+    const i = o?.fileIndex.get(id);
+    const f = i === undefined ? undefined : o!.files[i];
+    if (!f || f.shared || f.deleted) return;
+    f.deleted = true;
+    f.content = '';
+    o!.liveFiles--;
+  };
+
   const findFile = (org: string, id: string): FileRecord | undefined => {
-    const o = orgFor(org);
+    const o = orgView(org);
     const i = o.fileIndex.get(id);
     const f = i === undefined ? undefined : o.files[i];
     return f && !f.deleted ? f : undefined;
@@ -247,5 +354,44 @@ export function createStore(clock: LifecycleClock) {
   /** Forget everything an organization has (it starts again with the shared samples only). */
   const reset = (org: string): void => void orgs.delete(org);
 
-  return { orgFor, materialise, eventCount, eventAt, jobView, addJob, findJob, cancelAt, addFile, findFile, fileView, reset };
+  /** Whether the organization owns nothing (no jobs, no files of its own, no armed failure): dropping it loses nothing. */
+  const ownsNothing = (org: string): boolean => {
+    const o = orgs.get(org);
+    return !o || (o.jobs.length === 0 && o.liveFiles === 0 && o.failNext === null);
+  };
+
+  /** The state as journal records (a snapshot): each organization's jobs, files and armed failure. */
+  function* records(): Generator<JournalRecordOf<'job' | 'file' | 'fail-next'>> {
+    for (const org of orgs.values()) {
+      foldAdvances(org);
+      for (const job of org.jobs) yield { op: 'job', ...jobState(materialise(job)) };
+      for (const f of org.files) {
+        if (f.shared || f.deleted) continue;
+        yield { op: 'file', org: org.id, id: f.id, createdMs: f.createdAt * 1000, filename: f.filename, purpose: f.purpose, content: f.content };
+      }
+      if (org.failNext) yield { op: 'fail-next', org: org.id, failure: org.failNext };
+    }
+  }
+
+  return {
+    orgFor,
+    orgView,
+    organizations: (): Iterable<string> => orgs.keys(),
+    materialise,
+    eventCount,
+    eventAt,
+    jobView,
+    addJob,
+    findJob,
+    cancelAt,
+    advance,
+    foldAdvances,
+    addFile,
+    deleteFile,
+    findFile,
+    fileView,
+    reset,
+    ownsNothing,
+    records,
+  };
 }

@@ -1,0 +1,125 @@
+/**
+ * What a `--state` file holds: one JSON record per line. A compacted file starts with a
+ * `snapshot` header and the state as records (a job carries how far it got), then the
+ * journal's tail: the changes made since, as they were made. `parseJournal` reads a file's
+ * bytes back: a torn last line (a kill mid-write, never acknowledged) is dropped, anything
+ * else that is not a journal record stops the start with its file and line.
+ */
+import type { FineTuningJobError } from '../../../spec/index.js';
+import type { JobProgress, NewJob } from './store.js';
+
+export type JournalRecord =
+  /** A compacted file's first line: the snapshot that follows is `bytes` long (the tail after it is the journal). */
+  | { op: 'snapshot'; bytes: number }
+  /** A job as the store adds it (a seeded job carries its anchor, see timeline.ts; a snapshot's, its progress). */
+  | ({ op: 'job' } & NewJob & Partial<JobProgress>)
+  | { op: 'cancel'; org: string; id: string; atMs: number }
+  | { op: 'file'; org: string; id: string; createdMs: number; filename: string; purpose: string; content: string }
+  | { op: 'delete-file'; org: string; id: string }
+  | { op: 'fail-next'; org: string; failure: FineTuningJobError | null }
+  /** The organization's state was reset (POST /__vaero/reset). */
+  | { op: 'reset'; org: string }
+  /** The organization's lifecycle clock was advanced by `ms` (POST /__vaero/advance). */
+  | { op: 'advance'; org: string; atMs: number; ms: number }
+  /** The stub started on this journal at `atMs`, its lifecycle running at `speed`. */
+  | { op: 'session'; atMs: number; speed: number };
+
+type Kind = 'string' | 'number' | 'object?' | 'string?' | 'strings' | 'number?' | 'numbers?';
+/** The fields each record must have, and their kinds: enough that replay never reads a missing field. */
+const SHAPES: Record<JournalRecord['op'], Record<string, Kind>> = {
+  snapshot: { bytes: 'number' },
+  job: {
+    org: 'string',
+    id: 'string',
+    createdMs: 'number',
+    anchorMs: 'number?',
+    style_model: 'string',
+    base_model: 'string',
+    training_files: 'strings',
+    suffix: 'string?',
+    fineTunedModel: 'string',
+    failure: 'object?',
+    cancelledMs: 'number?',
+    stepTimes: 'numbers?',
+    advancedMs: 'number?',
+    advancedAtMs: 'number?',
+  },
+  cancel: { org: 'string', id: 'string', atMs: 'number' },
+  file: { org: 'string', id: 'string', createdMs: 'number', filename: 'string', purpose: 'string', content: 'string' },
+  'delete-file': { org: 'string', id: 'string' },
+  'fail-next': { org: 'string', failure: 'object?' },
+  reset: { org: 'string' },
+  advance: { org: 'string', atMs: 'number', ms: 'number' },
+  session: { atMs: 'number', speed: 'number' },
+};
+
+function fits(value: unknown, kind: Kind): boolean {
+  const optional = kind.endsWith('?');
+  if (optional && (value === undefined || value === null)) return true;
+  switch (kind) {
+    case 'string':
+    case 'string?':
+      return typeof value === 'string';
+    case 'number':
+    case 'number?':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'object?':
+      return typeof value === 'object' && !Array.isArray(value);
+    case 'strings':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    case 'numbers?':
+      return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v));
+  }
+}
+
+/** Why a parsed line is not a journal record, or undefined if it is one. */
+export function recordProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${JSON.stringify(value)} is not an object`;
+  const op = (value as { op?: unknown }).op;
+  const shape = typeof op === 'string' && Object.hasOwn(SHAPES, op) ? SHAPES[op as JournalRecord['op']] : undefined;
+  if (!shape) return `unknown op ${JSON.stringify(op)}`;
+  for (const [field, kind] of Object.entries(shape)) {
+    if (!fits((value as Record<string, unknown>)[field], kind)) return `${op}: ${field} is not a ${kind.replace('?', '')}`;
+  }
+  return undefined;
+}
+
+export interface ParsedJournal {
+  records: JournalRecord[];
+  /** Bytes that hold whole records; what follows (a torn last line) is cut away. */
+  keep: number;
+  /** The snapshot's size, from its header (0: the file was never compacted). */
+  snapshotBytes: number;
+}
+
+/** Read a journal's bytes (`path` names it in errors). */
+export function parseJournal(buf: Uint8Array, path: string): ParsedJournal {
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const records: JournalRecord[] = [];
+  let keep = 0;
+  let line = 0;
+  let start = 0;
+  while (start < bytes.length) {
+    line++;
+    let end = bytes.indexOf(10, start);
+    const last = end === -1;
+    if (last) end = bytes.length;
+    const text = bytes.subarray(start, end).toString('utf8');
+    if (text.trim()) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        if (last) break; // a torn last line: never acknowledged
+        throw new Error(`${path}:${line}: not a journal record (${(e as Error).message}); refusing to start on a damaged state file`);
+      }
+      const problem = recordProblem(value);
+      if (problem) throw new Error(`${path}:${line}: not a journal record (${problem}); refusing to start on a damaged state file`);
+      records.push(value as JournalRecord);
+    }
+    keep = last ? bytes.length : end + 1; // a whole record without its newline is kept (the newline is added back)
+    start = end + 1;
+  }
+  const head = records[0];
+  return { records, keep, snapshotBytes: head?.op === 'snapshot' ? head.bytes : 0 };
+}
