@@ -148,7 +148,7 @@ export class Journal {
   /** Queue a record; it is on disk once `committed()` resolves. */
   append(record: JournalRecord): void {
     if (this.fd === undefined) throw new Error('journal is closed');
-    if (this.failed !== undefined) throw new Error(`${this.path}: the journal could not be written (${String(this.failed)}); changes are no longer kept`);
+    if (this.failed !== undefined) throw new Error(`${this.path}: the journal could not be written (${(this.failed as Error).message}); changes are no longer kept`);
     const line = JSON.stringify(record) + '\n';
     this.queued.push(line);
     this.queuedBytes += Buffer.byteLength(line);
@@ -193,6 +193,9 @@ export class Journal {
         this.failed = e;
         current.reject(e);
         (this.next as Batch | undefined)?.reject(e); // queued meanwhile: never written either
+        this.next = undefined;
+        this.queued = [];
+        this.queuedBytes = 0;
         process.stderr.write(`vaero stub: ${this.path} could not be written (${(e as Error).message}); changes are no longer acknowledged\n`);
       } finally {
         this.writing = undefined;
