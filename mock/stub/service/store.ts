@@ -136,7 +136,7 @@ const NOBODY: Readonly<Org> = Object.freeze(newOrg(''));
 
 export type Store = ReturnType<typeof createStore>;
 
-export function createStore(clock: LifecycleClock) {
+export function createStore(clock: LifecycleClock, { maxAdvances = MAX_ADVANCES }: { maxAdvances?: number } = {}) {
   const orgs = new Map<string, Org>();
 
   /** The organization, created for a change. */
@@ -292,7 +292,7 @@ export function createStore(clock: LifecycleClock) {
   const advance = (id: string, atMs: number, ms: number): void => {
     const org = orgFor(id);
     org.advances.push({ atMs, ms, jobs: org.jobs.length });
-    if (org.advances.length > MAX_ADVANCES) foldAdvances(org);
+    if (org.advances.length > maxAdvances) foldAdvances(org);
   };
 
   const findJob = (org: string, id: string): JobRecord | undefined => {
