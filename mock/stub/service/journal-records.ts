@@ -72,13 +72,15 @@ function fits(value: unknown, kind: Kind): boolean {
   }
 }
 
+const FIELDS = Object.fromEntries(Object.entries(SHAPES).map(([op, shape]) => [op, Object.entries(shape)])) as Record<JournalRecord['op'], Array<[string, Kind]>>;
+
 /** Why a parsed line is not a journal record, or undefined if it is one. */
 export function recordProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${JSON.stringify(value)} is not an object`;
   const op = (value as { op?: unknown }).op;
-  const shape = typeof op === 'string' && Object.hasOwn(SHAPES, op) ? SHAPES[op as JournalRecord['op']] : undefined;
-  if (!shape) return `unknown op ${JSON.stringify(op)}`;
-  for (const [field, kind] of Object.entries(shape)) {
+  const fields = typeof op === 'string' && Object.hasOwn(FIELDS, op) ? FIELDS[op as JournalRecord['op']] : undefined;
+  if (!fields) return `unknown op ${JSON.stringify(op)}`;
+  for (const [field, kind] of fields) {
     if (!fits((value as Record<string, unknown>)[field], kind)) return `${op}: ${field} is not a ${kind.replace('?', '')}`;
   }
   return undefined;
@@ -92,34 +94,46 @@ export interface ParsedJournal {
   snapshotBytes: number;
 }
 
+const damaged = (path: string, line: number, why: string) => new Error(`${path}:${line}: not a journal record (${why}); refusing to start on a damaged state file`);
+
 /** Read a journal's bytes (`path` names it in errors). */
 export function parseJournal(buf: Uint8Array, path: string): ParsedJournal {
   const bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const records: JournalRecord[] = [];
-  let keep = 0;
-  let line = 0;
-  let start = 0;
-  while (start < bytes.length) {
-    line++;
-    let end = bytes.indexOf(10, start);
-    const last = end === -1;
-    if (last) end = bytes.length;
-    const text = bytes.subarray(start, end).toString('utf8');
-    if (text.trim()) {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        if (last) break; // a torn last line: never acknowledged
-        throw new Error(`${path}:${line}: not a journal record (${(e as Error).message}); refusing to start on a damaged state file`);
-      }
-      const problem = recordProblem(value);
-      if (problem) throw new Error(`${path}:${line}: not a journal record (${problem}); refusing to start on a damaged state file`);
-      records.push(value as JournalRecord);
+  // The whole lines, and what follows the last newline: a record without its newline, or a torn write.
+  const whole = bytes.lastIndexOf(10) + 1;
+  const lines = bytes.toString('utf8', 0, whole).split('\n');
+  lines.pop(); // after the last newline
+  const tail = bytes.toString('utf8', whole);
+  const values = parseLines(lines, path);
+  let keep = whole;
+  if (tail.trim()) {
+    try {
+      values.push([lines.length + 1, JSON.parse(tail)]);
+      keep = bytes.length; // a whole record without its newline is kept (the newline is added back)
+    } catch {
+      // a torn last line: never acknowledged
     }
-    keep = last ? bytes.length : end + 1; // a whole record without its newline is kept (the newline is added back)
-    start = end + 1;
+  }
+  const records: JournalRecord[] = [];
+  for (const [line, value] of values) {
+    const problem = recordProblem(value);
+    if (problem) throw damaged(path, line, problem);
+    records.push(value as JournalRecord);
   }
   const head = records[0];
   return { records, keep, snapshotBytes: head?.op === 'snapshot' ? head.bytes : 0 };
+}
+
+/** Each non-blank line's number and value (the first that is not JSON stops the start). */
+function parseLines(lines: string[], path: string): Array<[number, unknown]> {
+  const values: Array<[number, unknown]> = [];
+  lines.forEach((text, i) => {
+    if (!text.trim()) return;
+    try {
+      values.push([i + 1, JSON.parse(text)]);
+    } catch (e) {
+      throw damaged(path, i + 1, (e as Error).message);
+    }
+  });
+  return values;
 }

@@ -251,23 +251,25 @@ export function createStore(clock: LifecycleClock, { maxAdvances = MAX_ADVANCES 
     return job;
   };
 
-  /** A job as a snapshot keeps it: what it was created with, and how far it got. */
-  const jobState = (job: JobRecord): NewJob & JobProgress => ({
-    org: job.org,
-    id: job.id,
-    createdMs: job.createdMs,
-    anchorMs: job.anchorMs,
-    style_model: job.style_model,
-    base_model: job.base_model,
-    training_files: job.training_files,
-    suffix: job.suffix,
-    fineTunedModel: job.fineTunedModel,
-    failure: job.failure,
-    cancelledMs: job.cancelledMs,
-    stepTimes: job.stepTimes,
-    advancedMs: job.advancedMs,
-    advancedAtMs: job.advancedAtMs,
-  });
+  /** A job as a snapshot keeps it: what it was created with, and how far it got (defaults left out: a snapshot is mostly jobs). */
+  const jobState = (job: JobRecord): NewJob & Partial<JobProgress> => {
+    const state: NewJob & Partial<JobProgress> = {
+      org: job.org,
+      id: job.id,
+      createdMs: job.createdMs,
+      style_model: job.style_model,
+      base_model: job.base_model,
+      training_files: job.training_files,
+      suffix: job.suffix,
+      fineTunedModel: job.fineTunedModel,
+      failure: job.failure,
+    };
+    if (job.anchorMs !== job.createdMs) state.anchorMs = job.anchorMs;
+    if (job.cancelledMs !== null) state.cancelledMs = job.cancelledMs;
+    if (job.stepTimes.length) state.stepTimes = job.stepTimes;
+    if (job.advancedMs) (state.advancedMs = job.advancedMs), (state.advancedAtMs = job.advancedAtMs);
+    return state;
+  };
 
   /**
    * Fold the organization's clock advances into its jobs: each unfinished job is brought up to
