@@ -7,6 +7,7 @@
  * - RSS right after 200 x 1 MB uploaded and deleted, and after 40,000 new tokens: <= +64 MB each.
  *
  *   npm run bench   (or: BENCH_SECONDS=10 BENCH_JOBS=100000 BENCH_TOKENS=40000 BENCH_UPLOADS=200 node dist/bench/state.js)
+ *   BENCH_PARTS=creates,restart,uploads,tokens picks parts (default: all)
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -22,6 +23,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const jobs = Number(process.env.BENCH_JOBS ?? 100_000);
 const tokens = Number(process.env.BENCH_TOKENS ?? 40_000);
 const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
+const parts = new Set((process.env.BENCH_PARTS ?? 'creates,restart,uploads,tokens').split(','));
 const connections = 10;
 const dir = mkdtempSync(join(tmpdir(), 'vaero-bench-state-'));
 const body = JSON.stringify(fixture('create-reference-curl').body);
@@ -171,30 +173,38 @@ try {
   console.log(`\n--state (issue 16), ${connections} connections, ${seconds}s each, loopback`);
   console.log(`this disk's fdatasync: ${sync.toFixed(3)} ms (median of 200 small appends; the throughput targets apply where <= 1 ms)`);
 
-  process.stderr.write(`measuring creates in memory and with --state (${seconds}s each)...\n`);
-  const memory = await measureCreates([]);
-  const state = await measureCreates(['--state', join(dir, 'bench-state.jsonl')]);
-  const ratio = state.rps / memory.rps;
-  console.log(`creates: in memory ${memory.rps.toFixed(0)} req/s p99 ${memory.p99} ms; --state ${state.rps.toFixed(0)} req/s p99 ${state.p99} ms`);
-  console.log(`--state / in memory ${ratio.toFixed(2)}x (target >= 0.8x) ${verdict(ratio >= 0.8, applies)}`);
-  console.log(`--state p99 ${state.p99} ms (target <= in-memory p99 + 2 = ${memory.p99 + 2} ms) ${verdict(state.p99 <= memory.p99 + 2, applies)}`);
-  if (memory.non2xx || state.non2xx) console.log(`warning: non-2xx answers: in memory ${memory.non2xx}, --state ${state.non2xx}`);
+  if (parts.has('creates')) {
+    process.stderr.write(`measuring creates in memory and with --state (${seconds}s each)...\n`);
+    const memory = await measureCreates([]);
+    const state = await measureCreates(['--state', join(dir, 'bench-state.jsonl')]);
+    const ratio = state.rps / memory.rps;
+    console.log(`creates: in memory ${memory.rps.toFixed(0)} req/s p99 ${memory.p99} ms; --state ${state.rps.toFixed(0)} req/s p99 ${state.p99} ms`);
+    console.log(`--state / in memory ${ratio.toFixed(2)}x (target >= 0.8x) ${verdict(ratio >= 0.8, applies)}`);
+    console.log(`--state p99 ${state.p99} ms (target <= in-memory p99 + 2 = ${memory.p99 + 2} ms) ${verdict(state.p99 <= memory.p99 + 2, applies)}`);
+    if (memory.non2xx || state.non2xx) console.log(`warning: non-2xx answers: in memory ${memory.non2xx}, --state ${state.non2xx}`);
+  }
 
-  process.stderr.write(`writing a state file of ${jobs} jobs, restarting on it...\n`);
-  const big = join(dir, 'big-state.jsonl');
-  stateWithJobs(big, jobs);
-  const restart = await restartMs(big);
-  console.log(`restart with ${jobs} jobs: spawn to first answer ${restart.toFixed(0)} ms (target <= 1000 ms) ${verdict(restart <= 1000)}`);
+  if (parts.has('restart')) {
+    process.stderr.write(`writing a state file of ${jobs} jobs, restarting on it...\n`);
+    const big = join(dir, 'big-state.jsonl');
+    stateWithJobs(big, jobs);
+    const restart = await restartMs(big);
+    console.log(`restart with ${jobs} jobs: spawn to first answer ${restart.toFixed(0)} ms (target <= 1000 ms) ${verdict(restart <= 1000)}`);
+  }
 
-  process.stderr.write(`uploading and deleting ${uploads} x 1 MB...\n`);
-  const up = await uploadsRss();
-  const upGrowth = up.after - up.before;
-  console.log(`RSS after ${uploads} x 1 MB uploaded and deleted: +${upGrowth.toFixed(0)} MB (${up.before.toFixed(0)} -> ${up.after.toFixed(0)} MB; target <= +64 MB) ${verdict(upGrowth <= 64)}`);
+  if (parts.has('uploads')) {
+    process.stderr.write(`uploading and deleting ${uploads} x 1 MB...\n`);
+    const up = await uploadsRss();
+    const growth = up.after - up.before;
+    console.log(`RSS after ${uploads} x 1 MB uploaded and deleted: +${growth.toFixed(0)} MB (${up.before.toFixed(0)} -> ${up.after.toFixed(0)} MB; target <= +64 MB) ${verdict(growth <= 64)}`);
+  }
 
-  process.stderr.write(`sending ${tokens} requests, each with a new token...\n`);
-  const tk = await tokensRss();
-  const tkGrowth = tk.after - tk.before;
-  console.log(`RSS after ${tokens} new tokens: +${tkGrowth.toFixed(0)} MB (${tk.before.toFixed(0)} -> ${tk.after.toFixed(0)} MB; target <= +64 MB) ${verdict(tkGrowth <= 64)}`);
+  if (parts.has('tokens')) {
+    process.stderr.write(`sending ${tokens} requests, each with a new token...\n`);
+    const tk = await tokensRss();
+    const growth = tk.after - tk.before;
+    console.log(`RSS after ${tokens} new tokens: +${growth.toFixed(0)} MB (${tk.before.toFixed(0)} -> ${tk.after.toFixed(0)} MB; target <= +64 MB) ${verdict(growth <= 64)}`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
