@@ -83,10 +83,11 @@ export function createRequestLogBook(now: () => number = Date.now, limits: Parti
     record(org, entry) {
       const e = entry.path.length > MAX_PATH_CHARS ? { ...entry, path: entry.path.slice(0, MAX_PATH_CHARS) } : entry;
       let log = byOrg.get(org);
-      if (log) byOrg.delete(org);
-      else log = { list: [], head: 0, bytes: 0, lastAt: 0 };
+      if (log) {
+        byOrg.delete(org);
+        log.list.push(e);
+      } else log = { list: [e], head: 0, bytes: 0, lastAt: 0 }; // most organizations make one request: an array of exactly one
       byOrg.set(org, log);
-      log.list.push(e);
       log.lastAt = now();
       const n = sizeOf(e);
       log.bytes += n;
