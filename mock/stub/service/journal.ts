@@ -212,7 +212,7 @@ export class Journal {
     this.fd = openSync(this.path, 'a');
     closeSync(old);
     this.size = Buffer.byteLength(text);
-    this.snapshotBytes = this.size;
+    this.snapshotBytes = this.size - (text.indexOf('\n') + 1); // as its header says: without the header line
   }
 
   /** Write what is queued, then close the file and release the lock. */
