@@ -43,7 +43,7 @@ export function startTarget(name: string, nodeFlags: readonly string[] = [], tim
   return startProcess(name, [...nodeFlags, entry, name], /READY (\S+)/, timeoutMs);
 }
 
-/** The stub as `npm start` runs it (same entry, same node flags, request log on), on a free port, with `extra` flags. */
+/** The stub as `npm start` runs it (same entry, same node flags, request log on), on a free port. */
 export function startNpmStartStub(timeoutMs = 30_000, extra: readonly string[] = []): Promise<RunningTarget> {
   const { args } = npmStartCommand(['--port', '0', ...extra]);
   return startProcess('stub (npm start)', args, /listening at (http:\/\/\S+)/, timeoutMs);
