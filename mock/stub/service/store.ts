@@ -1,58 +1,24 @@
 /**
  * The stub's state: organizations, their jobs and files, kept oldest first with an index by
- * id, and the views the API answers with. A job's status is materialised from the clock when
- * it is read (its lifecycle advances lazily); its events are not stored: event i is step i of
- * its lifecycle (or its cancellation), rebuilt when listed. The service (the API's operations)
- * and the control (a test's steering) both work on one store.
+ * id, and the views the API answers with (a job's progress through its lifecycle is
+ * job-progress.ts). The service (the API's operations) and the control (a test's steering)
+ * both work on one store.
  *
  * Memory stays bounded by what organizations own: reading never creates an organization
  * (one that has nothing answers from a shared empty view), a deleted file keeps no text,
  * an organization that owns nothing can be dropped (tenancy.ts decides when), and its clock
  * advances are folded into its jobs once they pile up (`foldAdvances`).
  */
-import type {
-  BaseModel,
-  FineTuningJob,
-  FineTuningJobError,
-  FineTuningJobEvent,
-  FineTuningJobStatus,
-  StyleModel,
-  VaeroFile,
-} from '../../../spec/index.js';
+import type { FineTuningJobError, VaeroFile } from '../../../spec/index.js';
 import type { LifecycleClock } from './clock.js';
-import { eventId } from './ids.js';
-import { CANCEL_STEP, CANCELLED, FAILED, FAILURE_STEPS, isFinished, SUCCEEDED, SUCCESS_STEPS, type Step } from './lifecycle.js';
-import { sampleFiles } from './samples.js';
-import { lifecycleElapsed, wallTimeOf, type Advance } from './timeline.js';
+import { advancesFor, cancelJobAt, eventAt, eventCount, foldInto, jobState, jobView, materialiseJob, newJobRecord, seconds, type JobProgress, type JobRecord, type NewJob } from './job-progress.js';
 import type { JournalRecord } from './journal-records.js';
+import { sampleFiles } from './samples.js';
+import type { Advance } from './timeline.js';
+
+export { seconds, type JobProgress, type JobRecord, type NewJob } from './job-progress.js';
 
 type JournalRecordOf<Op extends JournalRecord['op']> = Extract<JournalRecord, { op: Op }>;
-
-export interface JobRecord {
-  id: string;
-  org: string;
-  index: number;
-  createdMs: number;
-  /** See timeline.ts: createdMs for a created job, later for a seeded one (its head start). */
-  anchorMs: number;
-  style_model: StyleModel;
-  base_model: BaseModel;
-  training_files: string[];
-  suffix: string | null;
-  fineTunedModel: string;
-  failure: FineTuningJobError | null;
-  cancelledMs: number | null;
-  steps: readonly Step[];
-  /** How many of its steps the job has been through (materialised from the clock). */
-  applied: number;
-  /** The wall time of each step it went through (its events' times: fixed once reached). */
-  stepTimes: number[];
-  /** Clock advances folded into this job (foldAdvances): lifecycle ms added, the last one's wall time. */
-  advancedMs: number;
-  advancedAtMs: number;
-  status: FineTuningJobStatus;
-  finishedMs: number | null;
-}
 
 export interface FileRecord {
   id: string;
@@ -63,14 +29,6 @@ export interface FileRecord {
   content: string;
   shared: boolean;
   deleted: boolean;
-}
-
-/** How far a job got (a snapshot keeps it, so a restart does not need the clock's history). */
-export interface JobProgress {
-  cancelledMs: number | null;
-  stepTimes: number[];
-  advancedMs: number;
-  advancedAtMs: number;
 }
 
 export interface Org {
@@ -85,20 +43,6 @@ export interface Org {
   liveFiles: number;
 }
 
-/** What a new job is made of (a journal record carries the same). */
-export interface NewJob {
-  org: string;
-  id: string;
-  createdMs: number;
-  anchorMs?: number;
-  style_model: string;
-  base_model: string;
-  training_files: string[];
-  suffix: string | null;
-  fineTunedModel: string;
-  failure: FineTuningJobError | null;
-}
-
 export interface NewFile {
   org: string;
   id: string;
@@ -108,7 +52,6 @@ export interface NewFile {
   content: string;
 }
 
-export const seconds = (ms: number): number => Math.floor(ms / 1000);
 const encoder = new TextEncoder();
 export const byteLength = (text: string): number => encoder.encode(text).byteLength;
 
@@ -148,146 +91,22 @@ export function createStore(clock: LifecycleClock, { maxAdvances = MAX_ADVANCES 
   /** The organization as read: one that has nothing is not created. */
   const orgView = (id: string): Readonly<Org> => orgs.get(id) ?? NOBODY;
 
-  /** The job's clock advances: its folded ones (as one), then its organization's since. */
-  const advancesOf = (job: JobRecord): readonly Advance[] => {
-    const own = orgs.get(job.org)?.advances ?? [];
-    return job.advancedMs ? [{ atMs: job.advancedAtMs, ms: job.advancedMs, jobs: Infinity }, ...own] : own;
-  };
-  const timeOf = (job: JobRecord, at: number): number => wallTimeOf(clock, job, advancesOf(job), at);
-
-  const applyStep = (job: JobRecord, step: Omit<Step, 'at'>, atMs: number): void => {
-    if (step.status) {
-      job.status = step.status;
-      if (isFinished(step.status)) job.finishedMs = atMs;
-    }
-  };
-
   /** Bring a job up to date with the clock. */
-  const materialise = (job: JobRecord): JobRecord => {
-    if (isFinished(job.status)) return job;
-    const elapsed = lifecycleElapsed(clock, job, advancesOf(job));
-    const until = job.cancelledMs ?? Infinity;
-    while (job.applied < job.steps.length) {
-      const step = job.steps[job.applied] as Step;
-      if (step.at > elapsed) break;
-      const at = timeOf(job, step.at);
-      if (at > until) break;
-      applyStep(job, step, at);
-      job.stepTimes.push(at);
-      job.applied++;
-    }
-    if (job.cancelledMs !== null && !isFinished(job.status)) applyStep(job, CANCEL_STEP, job.cancelledMs);
-    return job;
-  };
-
-  /** How many events the job has emitted so far (after materialise). */
-  const eventCount = (job: JobRecord): number => job.applied + (job.status === CANCELLED ? 1 : 0);
-
-  /** Event i of a job: step i of its lifecycle, or its cancellation. */
-  const eventAt = (job: JobRecord, i: number): FineTuningJobEvent => {
-    const step = i < job.applied ? (job.steps[i] as Step) : undefined;
-    const at = step ? (job.stepTimes[i] as number) : (job.cancelledMs as number);
-    const { level, type, message } = step ?? CANCEL_STEP;
-    return {
-      object: 'fine_tuning.job.event',
-      id: eventId(job.id, i),
-      created_at: seconds(at),
-      level,
-      message: message({ fineTunedModel: job.fineTunedModel, failure: job.failure }),
-      type,
-    };
-  };
-
-  const jobView = (job: JobRecord): FineTuningJob => ({
-    object: 'fine_tuning.job',
-    id: job.id,
-    style_model: job.style_model,
-    base_model: job.base_model,
-    created_at: seconds(job.createdMs),
-    finished_at: job.finishedMs === null ? null : seconds(job.finishedMs),
-    fine_tuned_model: job.status === SUCCEEDED ? job.fineTunedModel : null,
-    organization_id: job.org,
-    status: job.status,
-    training_files: job.training_files.slice(),
-    error: job.status === FAILED ? job.failure : null,
-  });
+  const materialise = (job: JobRecord): JobRecord => materialiseJob(job, clock, advancesFor(job, orgs.get(job.org)?.advances ?? []));
 
   /** Add a job (from a create, a seed, or a journal's record: with its progress, from a snapshot). */
   const addJob = (r: NewJob & Partial<JobProgress>): JobRecord => {
     const org = orgFor(r.org);
-    const steps = r.failure ? FAILURE_STEPS : SUCCESS_STEPS;
-    const job: JobRecord = {
-      id: r.id,
-      org: r.org,
-      index: org.jobs.length,
-      createdMs: r.createdMs,
-      anchorMs: r.anchorMs ?? r.createdMs,
-      style_model: r.style_model as StyleModel,
-      base_model: r.base_model as BaseModel,
-      training_files: r.training_files,
-      suffix: r.suffix,
-      fineTunedModel: r.fineTunedModel,
-      failure: r.failure,
-      cancelledMs: null,
-      steps,
-      applied: 0,
-      stepTimes: [],
-      advancedMs: r.advancedMs ?? 0,
-      advancedAtMs: r.advancedAtMs ?? 0,
-      status: steps.find((s) => s.status)!.status!,
-      finishedMs: null,
-    };
-    // A snapshot's job: the steps it went through, when, and its cancel.
-    for (const at of r.stepTimes ?? []) {
-      if (job.applied >= steps.length) break;
-      applyStep(job, steps[job.applied] as Step, at);
-      job.stepTimes.push(at);
-      job.applied++;
-    }
-    job.cancelledMs = r.cancelledMs ?? null;
-    if (job.cancelledMs !== null && !isFinished(job.status)) applyStep(job, CANCEL_STEP, job.cancelledMs);
+    const job = newJobRecord(r, org.jobs.length);
     org.jobIndex.set(job.id, org.jobs.length);
     org.jobs.push(job);
     return job;
   };
 
-  /** A job as a snapshot keeps it: what it was created with, and how far it got (defaults left out: a snapshot is mostly jobs). */
-  const jobState = (job: JobRecord): NewJob & Partial<JobProgress> => {
-    const state: NewJob & Partial<JobProgress> = {
-      org: job.org,
-      id: job.id,
-      createdMs: job.createdMs,
-      style_model: job.style_model,
-      base_model: job.base_model,
-      training_files: job.training_files,
-      suffix: job.suffix,
-      fineTunedModel: job.fineTunedModel,
-      failure: job.failure,
-    };
-    if (job.anchorMs !== job.createdMs) state.anchorMs = job.anchorMs;
-    if (job.cancelledMs !== null) state.cancelledMs = job.cancelledMs;
-    if (job.stepTimes.length) state.stepTimes = job.stepTimes;
-    if (job.advancedMs) (state.advancedMs = job.advancedMs), (state.advancedAtMs = job.advancedAtMs);
-    return state;
-  };
-
-  /**
-   * Fold the organization's clock advances into its jobs: each unfinished job is brought up to
-   * now (its past events keep their times) and keeps the sum of the advances that moved it as
-   * one, at the last one's time. What it reaches from now on is the same: it depends only on
-   * how much lifecycle time it has had, not when each jump happened.
-   */
+  /** Fold the organization's clock advances into its jobs (see foldInto): they stop piling up. */
   const foldAdvances = (org: Org): void => {
     if (!org.advances.length) return;
-    for (const job of org.jobs) {
-      materialise(job);
-      if (isFinished(job.status)) continue;
-      for (const a of org.advances) {
-        if (a.jobs <= job.index) continue;
-        job.advancedMs += a.ms;
-        job.advancedAtMs = Math.max(job.advancedAtMs, a.atMs);
-      }
-    }
+    for (const job of org.jobs) foldInto(materialise(job), org.advances);
     org.advances = [];
   };
 
@@ -304,7 +123,7 @@ export function createStore(clock: LifecycleClock, { maxAdvances = MAX_ADVANCES 
   };
 
   const cancelAt = (job: JobRecord, atMs: number): void => {
-    job.cancelledMs = atMs;
+    cancelJobAt(job, atMs);
     materialise(job);
   };
 
