@@ -42,8 +42,17 @@ export function replayRecord(store: Store, r: JournalRecord): void {
 export const sessionsOf = (records: readonly JournalRecord[]): Session[] =>
   records.flatMap((r) => (r.op === 'session' ? [{ atMs: r.atMs, speed: r.speed }] : []));
 
+/**
+ * The clock's history without the runs that changed nothing: a run at the speed of the one
+ * before it only continues it (sessionClock gives the same times), so a stub restarted many
+ * times at one speed keeps one session, not one per start.
+ */
+export function compactSessions(sessions: readonly Session[]): Session[] {
+  return sessions.filter((s, i) => i === 0 || s.speed !== (sessions[i - 1] as Session).speed);
+}
+
 /** The state as records: the sessions (the clock's history), then each organization's state. */
 export function* snapshotRecords(store: Store, sessions: () => readonly Session[]): Generator<JournalRecord> {
-  for (const s of sessions()) yield { op: 'session', atMs: s.atMs, speed: s.speed };
+  for (const s of compactSessions(sessions())) yield { op: 'session', atMs: s.atMs, speed: s.speed };
   yield* store.records();
 }

@@ -4,9 +4,9 @@
  * so does the journal of changes that built it.
  */
 import { describe, expect, it } from 'vitest';
-import { ManualClock, type Session } from '../service/clock.js';
+import { ManualClock, sessionClock, type Session } from '../service/clock.js';
 import type { JournalRecord } from '../service/journal-records.js';
-import { replayRecord, sessionsOf, snapshotRecords } from '../service/replay.js';
+import { compactSessions, replayRecord, sessionsOf, snapshotRecords } from '../service/replay.js';
 import { createStore, type Store } from '../service/store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -58,5 +58,25 @@ describe('replay', () => {
     // Later, both go on the same way.
     clock.advance(20_000);
     for (const org of ['org-a', 'org-b']) expect(views(restored, org)).toEqual(views(original, org));
+  });
+
+  it('a snapshot keeps one session per change of speed: the clock gives the same times', () => {
+    const sessions: Session[] = [
+      { atMs: T0, speed: 1 },
+      { atMs: T0 + 1_000, speed: 1 },
+      { atMs: T0 + 2_000, speed: 0 },
+      { atMs: T0 + 3_000, speed: 0 },
+      { atMs: T0 + 4_000, speed: 10 },
+      { atMs: T0 + 5_000, speed: 10 },
+    ];
+    const kept = compactSessions(sessions);
+    expect(kept.map((s) => s.atMs)).toEqual([T0, T0 + 2_000, T0 + 4_000]);
+    const live = new ManualClock(T0 + 7_000, 2);
+    const full = sessionClock(sessions, live, T0 + 6_000);
+    const compact = sessionClock(kept, live, T0 + 6_000);
+    for (const since of [T0 - 500, T0 + 500, T0 + 1_500, T0 + 2_500, T0 + 4_500, T0 + 5_500]) {
+      expect(compact.elapsedSince(since)).toBe(full.elapsedSince(since));
+      expect(compact.wallTimeAfter(since, 1_200)).toBe(full.wallTimeAfter(since, 1_200));
+    }
   });
 });
