@@ -70,6 +70,7 @@ describe('group commit', () => {
     s.uploadFile(org, { filename: 'f.txt', purpose: 'fine-tune', content: enc.encode('text\n') });
     let durable = false;
     const committed = s.committed()!.then(() => (durable = true));
+    await j.syncing(); // the write is done, its fdatasync held
     await turns(3);
     expect(j.calls.append, 'one write of all eleven records').toHaveLength(1);
     expect(j.calls.append[0]!.trimEnd().split('\n')).toHaveLength(11);
