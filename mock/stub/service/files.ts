@@ -4,7 +4,7 @@
  * cannot be deleted; a deleted file's text is freed at once.
  */
 import type { DeletedFile, FileObjectList, VaeroFile } from '../../../spec/index.js';
-import { violation } from '../../http/answer-policy.js';
+import { violation } from '../../errors/answer-policy.js';
 import { newFileId } from './ids.js';
 import type { JournalRecord } from './journal-records.js';
 import { listPage, type PageInput } from './paging.js';

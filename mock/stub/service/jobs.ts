@@ -4,7 +4,7 @@
  * its lifecycle as it is read, and can be cancelled until it finishes.
  */
 import type { BaseModel, CreateFineTuningJobRequest, FineTuningJob, FineTuningJobError, FineTuningJobEventList, FineTuningJobList, StyleModel } from '../../../spec/index.js';
-import { violation } from '../../http/answer-policy.js';
+import { violation } from '../../errors/answer-policy.js';
 import { fineTunedModelName, newJobId, stepOfEventId } from './ids.js';
 import type { JournalRecord } from './journal-records.js';
 import { CANCELLED, isFinished } from './lifecycle.js';

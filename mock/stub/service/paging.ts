@@ -2,7 +2,7 @@
  * One page of a list kept oldest first and answered newest first: it starts right below the
  * `after` item, found by index (never by scanning); an unknown cursor is a 400.
  */
-import { violation } from '../../http/answer-policy.js';
+import { violation } from '../../errors/answer-policy.js';
 import { err, ok, type Result } from './result.js';
 import { RULES } from './rules.js';
 

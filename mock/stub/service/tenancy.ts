@@ -6,7 +6,7 @@
  * younger than IDLE_MS, it is dropped (a later request from it starts from the samples again,
  * as it would anyway).
  */
-import { violation } from '../../http/answer-policy.js';
+import { violation } from '../../errors/answer-policy.js';
 import { organizationIdFor } from './ids.js';
 import { err, ok, type Result } from './result.js';
 import { RULES } from './rules.js';
