@@ -179,6 +179,9 @@ export async function stateFigures(): Promise<Figure[]> {
     const big = join(dir, 'big-state.jsonl');
     stateWithJobs(big, jobs);
     const restart = await restartMs(big);
+    const empty = join(dir, 'empty-state.jsonl');
+    stateWithJobs(empty, 0);
+    const bare = await restartMs(empty);
     const non2xx = memory.non2xx + state.non2xx;
     return [
       { name: "this disk's fdatasync (median of 200 appends)", value: sync, unit: 'ms', note: 'the --state throughput targets apply where <= 1 ms' },
@@ -198,7 +201,14 @@ export async function stateFigures(): Promise<Figure[]> {
         ...(applies ? { target: { on: 'value' as const, op: '<=' as const, limit: memory.p99 + 2 } } : {}),
         note: note ?? 'target: in-memory p99 + 2 ms',
       },
-      { name: `restart on ${jobs} jobs: spawn to first answer`, value: restart, unit: 'ms', target: { on: 'value', op: '<=', limit: 1000 }, note: 'median of 3' },
+      {
+        name: `restart on ${jobs} jobs: spawn to first answer`,
+        value: restart,
+        unit: 'ms',
+        baseline: { name: 'on an empty state', value: bare },
+        target: { on: 'value', op: '<=', limit: 1000 },
+        note: 'median of 3; the baseline is the start itself (node, the modules, listening)',
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

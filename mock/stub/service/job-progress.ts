@@ -67,6 +67,10 @@ function applyStep(job: JobRecord, step: Omit<Step, 'at'>, atMs: number): void {
   }
 }
 
+const firstStatus = (steps: readonly Step[]): FineTuningJobStatus => steps.find((s) => s.status)!.status!;
+const FIRST_ON_SUCCESS = firstStatus(SUCCESS_STEPS);
+const FIRST_ON_FAILURE = firstStatus(FAILURE_STEPS);
+
 /** A job at position `index` of its organization's list, from what it was created with (and, from a snapshot, how far it got). */
 export function newJobRecord(r: NewJob & Partial<JobProgress>, index: number): JobRecord {
   const steps = r.failure ? FAILURE_STEPS : SUCCESS_STEPS;
@@ -88,11 +92,11 @@ export function newJobRecord(r: NewJob & Partial<JobProgress>, index: number): J
     stepTimes: [],
     advancedMs: r.advancedMs ?? 0,
     advancedAtMs: r.advancedAtMs ?? 0,
-    status: steps.find((s) => s.status)!.status!,
+    status: steps === FAILURE_STEPS ? FIRST_ON_FAILURE : FIRST_ON_SUCCESS,
     finishedMs: null,
   };
   // A snapshot's job: the steps it went through, when, and its cancel.
-  for (const at of r.stepTimes ?? []) {
+  if (r.stepTimes) for (const at of r.stepTimes) {
     if (job.applied >= steps.length) break;
     applyStep(job, steps[job.applied] as Step, at);
     job.stepTimes.push(at);

@@ -53,26 +53,26 @@ const SHAPES: Record<JournalRecord['op'], Record<string, Kind>> = {
   session: { atMs: 'number', speed: 'number' },
 };
 
-function fits(value: unknown, kind: Kind): boolean {
-  const optional = kind.endsWith('?');
-  if (optional && (value === undefined || value === null)) return true;
-  switch (kind) {
-    case 'string':
-    case 'string?':
-      return typeof value === 'string';
-    case 'number':
-    case 'number?':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'object?':
-      return typeof value === 'object' && !Array.isArray(value);
-    case 'strings':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string');
-    case 'numbers?':
-      return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v));
-  }
-}
+const isNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+/** Each kind's check, made once (a start checks every field of every record: 100,000 jobs are 1.4 million checks). */
+const CHECKS: Record<Kind, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  'string?': (v) => v == null || typeof v === 'string',
+  number: isNumber,
+  'number?': (v) => v == null || isNumber(v),
+  'object?': (v) => v == null || (typeof v === 'object' && !Array.isArray(v)),
+  strings: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  'numbers?': (v) => v == null || (Array.isArray(v) && v.every(isNumber)),
+};
 
-const FIELDS = Object.fromEntries(Object.entries(SHAPES).map(([op, shape]) => [op, Object.entries(shape)])) as Record<JournalRecord['op'], Array<[string, Kind]>>;
+interface Field {
+  name: string;
+  kind: Kind;
+  check: (v: unknown) => boolean;
+}
+const FIELDS = Object.fromEntries(
+  Object.entries(SHAPES).map(([op, shape]) => [op, Object.entries(shape).map(([name, kind]): Field => ({ name, kind, check: CHECKS[kind] }))]),
+) as Record<JournalRecord['op'], Field[]>;
 
 /** Why a parsed line is not a journal record, or undefined if it is one. */
 export function recordProblem(value: unknown): string | undefined {
@@ -80,8 +80,8 @@ export function recordProblem(value: unknown): string | undefined {
   const op = (value as { op?: unknown }).op;
   const fields = typeof op === 'string' && Object.hasOwn(FIELDS, op) ? FIELDS[op as JournalRecord['op']] : undefined;
   if (!fields) return `unknown op ${JSON.stringify(op)}`;
-  for (const [field, kind] of fields) {
-    if (!fits((value as Record<string, unknown>)[field], kind)) return `${op}: ${field} is not a ${kind.replace('?', '')}`;
+  for (const f of fields) {
+    if (!f.check((value as Record<string, unknown>)[f.name])) return `${op}: ${f.name} is not a ${f.kind.replace('?', '')}`;
   }
   return undefined;
 }
