@@ -12,5 +12,8 @@ export default defineConfig({
     // into the wall time. VITEST_MAX_WORKERS overrides it (e.g. 1 on a busy machine).
     maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || 3,
     sequence: { sequencer: TierSequencer },
+    // Concurrent tests of one file (the broken servers' suite runs) share one event loop: three at a
+    // time overlap their waits without stretching any one run towards its timeout.
+    maxConcurrency: 3,
   },
 });
