@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { basePath } from '../../spec/index.js';
 import { clientErrorListener } from '../http/client-error.js';
 import { createFront } from './front.js';
+import type { Resolve } from '../optional-peer.js';
 import { startPrismProcess } from './prism-process.js';
 
 export interface PrismMockOptions {
@@ -26,6 +27,8 @@ export interface PrismMockOptions {
    * Default: a line to `log`.
    */
   onPrismExit?: (why: string) => void;
+  /** How the Prism CLI (an optional peer) is found; without it the start fails with one line saying what to install. */
+  resolve?: Resolve;
 }
 
 export interface PrismMock {
@@ -38,6 +41,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Pr
   const host = options.host ?? '127.0.0.1';
   const prism = await startPrismProcess({
     verbose: options.verbose ? options.log : undefined,
+    resolve: options.resolve,
     onUnexpectedExit: options.onPrismExit ?? ((why) => options.log?.(`${why}: the mock answers 500 until it is restarted`)),
   });
   const app = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log });
