@@ -37,7 +37,7 @@ export interface PrismProcessOptions {
 
 /** The pinned Prism CLI's entry point, from its package.json (an optional peer: MissingPeerError without it). */
 export function prismBin(resolve?: Resolve): string {
-  const pkgPath = resolvePeer('@stoplight/prism-cli', '@stoplight/prism-cli/package.json', 'The Prism mock (vaero mock)', resolve);
+  const pkgPath = resolvePeer('@stoplight/prism-cli', '@stoplight/prism-cli/package.json', 'the Prism mock', resolve);
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { bin: string | Record<string, string> };
   const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin.prism as string);
   return join(dirname(pkgPath), bin);
