@@ -37,13 +37,13 @@ interface Snippet {
 
 function readmeSnippets(): { snippets: Snippet[]; markers: number } {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const snippets = [...readme.matchAll(/<!-- snippet: ([^>]+?) -->\n```(\w+)\n([\s\S]*?)\n```/g)].map((m) => ({
+  const snippets = [...readme.matchAll(/^<!-- snippet: ([^>]+?) -->\n```(\w+)\n([\s\S]*?)\n```/gm)].map((m) => ({
     kind: m[1]!,
     lang: m[2]!,
     code: m[3]!,
     line: readme.slice(0, m.index).split('\n').length + 1,
   }));
-  return { snippets, markers: readme.match(/<!-- snippet:/g)?.length ?? 0 };
+  return { snippets, markers: readme.match(/^<!-- snippet:/gm)?.length ?? 0 };
 }
 
 const { snippets, markers } = readmeSnippets();
