@@ -3,7 +3,7 @@
  * fault, and names the rule the contract suite must report broken.
  */
 import { baseModels, createDefaults, operation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
-import { admitBody, errorBody, violation } from '../../../mock/http/answer-policy.js';
+import { admitBody, errorBody, violation } from '../../../mock/errors/answer-policy.js';
 import type { StubService } from '../../../mock/stub/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
 import { gateMutants } from './gate.js';
@@ -341,6 +341,15 @@ export const mutants: Mutant[] = [
       }
       const verdict = admitBody(operation('createFineTuningJob'), body);
       return verdict.ok ? r : jsonAnswer(400, errorBody(verdict.violation));
+    },
+  },
+  {
+    name: 'drops-request-id',
+    fault: 'Answers come without the X-Request-Id header (the log line still has the id).',
+    breaks: 'response.request-id',
+    response: (_r, res) => {
+      const { 'x-request-id': _dropped, ...headers } = res.headers;
+      return { ...res, headers };
     },
   },
   // Faults inside the request gate the servers share (its answer policy): mutants/gate.ts.
