@@ -21,7 +21,7 @@ import { createService, type ServiceOptions, type StubService } from '../mock/st
 import { newExchange } from '../mock/core/exchange.js';
 import { composeRespond, render } from '../mock/core/respond.js';
 import { errorBody } from '../mock/errors/answer-policy.js';
-import { preflight } from '../mock/core/steps/cors.js';
+import { cors } from '../mock/core/steps/cors.js';
 import { route } from '../mock/core/steps/route.js';
 import { caller, organization } from '../mock/core/steps/organization.js';
 import { latency } from '../mock/core/steps/latency.js';
@@ -64,7 +64,7 @@ export function createVaeroHandlers(options: VaeroHandlersOptions = {}): VaeroHa
 
   // The stub's sequence of the request core (mock/core), without its admin endpoints: the control is in-process.
   const respond = composeRespond(
-    [preflight, caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
+    [cors(), caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
     [recordRequest(service)],
   );
 

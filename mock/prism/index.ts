@@ -27,6 +27,8 @@ export interface PrismMockOptions {
    * Default: a line to `log`.
    */
   onPrismExit?: (why: string) => void;
+  /** Origins besides loopback ones that may read answers with credentials (--cors-origins). */
+  corsOrigins?: readonly string[];
   /** How the Prism CLI (an optional peer) is found; without it the start fails with one line saying what to install. */
   resolve?: Resolve;
 }
@@ -44,7 +46,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Pr
     resolve: options.resolve,
     onUnexpectedExit: options.onPrismExit ?? ((why) => options.log?.(`${why}: the mock answers 500 until it is restarted`)),
   });
-  const app = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log });
+  const app = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log, corsOrigins: options.corsOrigins });
   const server = app.listen(options.port ?? 4010, host);
   server.on('clientError', app.locals.onClientError as (err: Error, socket: Duplex) => void);
   try {
