@@ -69,7 +69,7 @@ export type RuleVerdict = 'held' | 'broken' | 'not-judged' | 'skipped';
 
 /** Why a rule was not judged (see checks/types.ts NotJudgedCause). */
 export interface NotJudged {
-  cause: 'configuration' | 'blocked' | 'server' | 'budget' | 'max-wait' | 'server-gone';
+  cause: 'configuration' | 'blocked' | 'server' | 'budget' | 'max-wait' | 'server-gone' | 'deadline';
   reason: string;
   /** The check that could not judge it. */
   checkId?: string;
@@ -168,4 +168,9 @@ export interface Report {
   coverage: CoverageRow[];
   /** What the run created and removed at the end (or could not). */
   cleanup: { cancelledJobs: string[]; deletedFiles: string[]; problems: string[] };
+  /**
+   * Set when the report judges traffic (`vaero proxy`, `vaero judge`): where it came from, the
+   * exchanges judged, the entries outside the base URL left out, and the findings per side.
+   */
+  traffic?: { source: 'proxy' | 'har'; exchanges: number; outsideBase: number; findings: { client: number; server: number } };
 }

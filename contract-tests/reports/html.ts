@@ -5,6 +5,7 @@
  * its source in the spec; then every rule of the spec with its verdict.
  */
 import type { CheckResult, Failure, Report, RuleResult } from '../report.js';
+import { escapeUnsafe } from '../escape.js';
 
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -46,7 +47,12 @@ function checkHtml(c: CheckResult, rules: Map<string, RuleResult>): string {
 </details>`;
 }
 
+/** The page, with a server's control and bidi characters shown escaped (they would reorder or hide what is shown). */
 export function toHtml(report: Report): string {
+  return escapeUnsafe(page(report));
+}
+
+function page(report: Report): string {
   const rules = new Map(report.rules.map((r) => [r.id, r]));
   const checks = [...report.checks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const s = report.summary;
@@ -71,7 +77,7 @@ table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #d0d7de
 <body>
 <section class="summary ${report.outcome}" id="summary">
   <h1>${esc(verdict)}: ${esc(report.baseUrl)}</h1>
-  <p>Profile <strong>${esc(report.profile)}</strong> · seed <code>${esc(report.seed)}</code> (replay with <code>--seed ${esc(report.seed)}</code>) · ${report.requests.sent} requests · ${(report.durationMs / 1000).toFixed(1)} s · ${esc(report.spec.title)} ${esc(report.spec.version)} · ${esc(report.startedAt)}</p>
+  <p>${report.traffic ? `Traffic <strong>${esc(report.traffic.source)}</strong> · ${report.traffic.outsideBase} outside the base URL left out · findings: ${report.traffic.findings.client} client, ${report.traffic.findings.server} server` : `Profile <strong>${esc(report.profile)}</strong> · seed <code>${esc(report.seed)}</code> (replay with <code>--seed ${esc(report.seed)}</code>)`} · ${report.requests.sent} ${report.traffic ? 'exchanges' : 'requests'} · ${(report.durationMs / 1000).toFixed(1)} s · ${esc(report.spec.title)} ${esc(report.spec.version)} · ${esc(report.startedAt)}</p>
   <p class="counts"><span>Checks: <strong class="n-failed">${s.checks.failed}</strong> failed</span><span><strong>${s.checks.warned}</strong> warned</span><span><strong>${s.checks.skipped}</strong> skipped</span><span><strong class="n-passed">${s.checks.passed}</strong> passed</span></p>
   <p class="counts"><span>Rules: <strong class="n-held">${s.rules.held}</strong> held</span><span><strong class="n-broken">${s.rules.broken}</strong> broken (${s.warnedRules.length} warnings)</span><span><strong class="n-not-judged">${s.rules['not-judged']}</strong> not judged</span><span><strong class="n-skipped">${s.rules.skipped}</strong> skipped</span></p>
   ${s.brokenRules.length ? `<p>Broken rules: ${s.brokenRules.map((r) => `<code>${esc(r)}</code>`).join(', ')}</p>` : ''}
