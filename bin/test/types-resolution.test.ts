@@ -24,6 +24,7 @@ import { createStubControl, startStub } from 'vaero-contract/stub';
 import { startPrismMock } from 'vaero-contract/mock';
 import { createVaeroHandlers } from 'vaero-contract/msw';
 import { operations } from 'vaero-contract/spec';
+import { formatFindings } from 'vaero-contract/matchers';
 import { runContractSuite as fromDist } from 'vaero-contract/dist/contract-tests/index.js';
 
 // @ts-expect-error the options are an object
@@ -40,6 +41,8 @@ createVaeroHandlers({ baseUrl: 42 });
 export const n: number = operations;
 // @ts-expect-error the options are an object
 void fromDist(42);
+// @ts-expect-error findings are a list
+formatFindings(42);
 `;
 
 let app: string;
