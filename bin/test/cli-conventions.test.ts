@@ -30,7 +30,7 @@ describe('vaero', () => {
     expect(await vaero([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
-  it.each([[['--help']], [['help']], [['stub', '--help']], [['mock', '--help']], [['test', '--help']]])('vaero %j exits 0 with the usage on stdout', async (args) => {
+  it.each([[['--help']], [['help']], [['stub', '--help']], [['mock', '--help']], [['test', '--help']], [['proxy', '--help']], [['judge', '--help']]])('vaero %j exits 0 with the usage on stdout', async (args) => {
     const { code, stdout } = await vaero(args);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: vaero/);
@@ -51,6 +51,10 @@ describe('vaero', () => {
     [['test'], /--base-url is required/],
     [['test', '--bogus'], /unknown option '--bogus'/],
     [['test', '--profile', 'x'], /must be core or full/],
+    [['proxy', '--bogus'], /unknown option '--bogus'/],
+    [['proxy'], /--upstream is required/],
+    [['judge'], /missing required argument/],
+    [['judge', '--bogus'], /unknown option '--bogus'/],
   ] as const)('vaero %j is a usage error: exit 2, the reason on stderr', async (args, reason) => {
     const { code, stdout, stderr } = await vaero([...args]);
     expect(stderr).toMatch(reason);
