@@ -83,6 +83,8 @@ describe(`npm install --offline ./${pkg.name}-*.tgz msw@2 in an empty app`, () =
       });
       stub!.once('exit', (code) => (clearTimeout(timer), reject(new Error(`vaero stub exited ${code}:\n${out}`))));
     });
+    // Scalar is not installed: the start-up line says how to have /docs.
+    expect(out).toMatch(/API reference: http:\/\/127\.0\.0\.1:\d+\/docs is off: .*npm install -D @scalar\/api-reference@/);
     const res = await fetch(`${stubBaseUrl}/fine_tuning/jobs`, { headers: { authorization: 'Bearer install-test' } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { object: string }).object).toBe('list');

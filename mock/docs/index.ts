@@ -76,6 +76,17 @@ export function docsPage(origin: string): string {
 `;
 }
 
+/** The start-up line's URL of the reference, or, without Scalar, what to install to have it. */
+export function docsLine(origin: string, resolve: Resolve = nodeResolve): string {
+  try {
+    scalarPath(resolve);
+    return `${origin}${DOCS_PATH}`;
+  } catch (e) {
+    if (!(e instanceof MissingPeerError)) throw e;
+    return `${origin}${DOCS_PATH} is off: ${e.message}`;
+  }
+}
+
 export const isDocsPath = (url: string): boolean => url === DOCS_PATH || url.startsWith(DOCS_PATH + '/') || url.startsWith(DOCS_PATH + '?');
 
 /**

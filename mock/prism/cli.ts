@@ -61,7 +61,8 @@ export function registerMockCommand(program: Command): void {
         return;
       }
       log(`Vaero Prism mock (unofficial) listening; base URL: ${mock.baseUrl}`);
-      log(`API reference: ${new URL(mock.baseUrl).origin}/docs`);
+      const { docsLine } = await import('../docs/index.js'); // loaded with the front already
+      log(`API reference: ${docsLine(new URL(mock.baseUrl).origin)}`);
       log(`Try the reference's example:\n\n${referenceCurl(mock.baseUrl)}\n`);
       // Ctrl-C reaches us twice (from the terminal and forwarded by npm): the second must not cut the close (and Prism's stop) short.
       let stopping = false;

@@ -99,11 +99,12 @@ export function registerStubCommand(program: Command): void {
       }
       // A literal token, so the example runs as pasted (any token is its own organization).
       const token = flags.tokens?.[0] ?? 'dev-token';
+      const { docsLine } = await import('../docs/index.js'); // loaded with the server already
       process.stdout.write(
         [
           `Vaero stub listening at ${stub.baseUrl}`,
           `  speed ${flags.speed}${flags.speed === 0 ? ' (frozen)' : ''}${flags.state ? `, state in ${flags.state}` : ', state in memory'}${flags.tokens ? `, ${flags.tokens.length} accepted token(s)` : ', any bearer token'}${flags.debug ? ', debug' : ''}`,
-          `  API reference: ${new URL(stub.baseUrl).origin}/docs`,
+          `  API reference: ${docsLine(new URL(stub.baseUrl).origin)}`,
           '',
           'Try:',
           `  curl --request POST --url ${stub.baseUrl}/fine_tuning/jobs \\`,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveDocs } from '../docs/index.js';
+import { docsLine, serveDocs } from '../docs/index.js';
 import { MissingPeerError, nodeResolve, resolvePeer, type Resolve } from '../optional-peer.js';
 import { startPrismMock } from '../prism/index.js';
 
@@ -62,6 +62,12 @@ describe('/docs without @scalar/api-reference', () => {
     const text = await res.text();
     expect(text.trimEnd()).not.toContain('\n');
     expect(text).toContain(`npm install -D @scalar/api-reference@${declared['@scalar/api-reference']}`);
+  });
+  it("the servers' start-up line says what to install instead of the bare URL", () => {
+    expect(docsLine('http://127.0.0.1:8080', nodeResolve)).toBe('http://127.0.0.1:8080/docs');
+    expect(docsLine('http://127.0.0.1:8080', notInstalled)).toBe(
+      `http://127.0.0.1:8080/docs is off: The API reference at /docs needs @scalar/api-reference, which is not installed: npm install -D @scalar/api-reference@${declared['@scalar/api-reference']}`,
+    );
   });
   it('still serves the spec, which does not need Scalar', async () => {
     const res = await fetch(origin + '/docs/openapi.json');
