@@ -44,7 +44,10 @@ beforeAll(async () => {
   const { manifest, lock } = appLockfile(root, tarballName, readFileSync(join(app, tarballName)));
   writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(app, 'package-lock.json'), JSON.stringify(lock, null, 2));
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], { cwd: app, timeout: 150_000 });
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund'], { cwd: app, timeout: 150_000 }).catch((e: { stderr?: string }) => {
+    // ENOTCACHED: a package of the lock is not in the npm cache (npm ci in this checkout puts them all there).
+    throw new Error(`npm install --offline of the packed package failed; run npm ci first so the npm cache holds the lock's packages:\n${e.stderr ?? e}`);
+  });
 }, 180_000);
 
 afterAll(async () => {
