@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basePath } from '../../spec/index.js';
+import type { Resolve } from '../optional-peer.js';
 import { startPrismProcess } from './prism-process.js';
 
 export interface PrismMockOptions {
@@ -25,6 +26,10 @@ export interface PrismMockOptions {
    * Default: a line to `log`.
    */
   onPrismExit?: (why: string) => void;
+  /** Origins besides loopback ones that may read answers with credentials (--cors-origins). */
+  corsOrigins?: readonly string[];
+  /** How the Prism CLI (an optional peer) is found; without it the start fails with one line saying what to install. */
+  resolve?: Resolve;
 }
 
 export interface PrismMock {
@@ -38,13 +43,14 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Pr
   // Prism's start is most of the mock's: it is spawned first, and the front loads meanwhile.
   const prismStarting = startPrismProcess({
     verbose: options.verbose ? options.log : undefined,
+    resolve: options.resolve,
     onUnexpectedExit: options.onPrismExit ?? ((why) => options.log?.(`${why}: the mock answers 500 until it is restarted`)),
   });
   const [prism, { createFront }] = await Promise.all([prismStarting, import('./front.js')]).catch(async (e: unknown) => {
     await prismStarting.then((p) => p.stop(), () => undefined);
     throw e;
   });
-  const front = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log });
+  const front = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log, corsOrigins: options.corsOrigins });
   const server = createServer(front).listen(options.port ?? 4010, host);
   server.on('clientError', front.onClientError);
   try {
