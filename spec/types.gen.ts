@@ -488,9 +488,15 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The job's id. An unknown id, or another organization's, is answered 404. */
+        /**
+         * @description The job's id. An unknown id, or another organization's, is answered 404. The example, `ftjob-abc123`, is the stub's shared sample job: every organization can read it (succeeded, with its model and events).
+         * @example ftjob-abc123
+         */
         FineTuningJobId: string;
-        /** @description The file's id. An unknown id, or another organization's, is answered 404. */
+        /**
+         * @description The file's id. An unknown id, or another organization's, is answered 404. The example, `file-abc123`, is a shared sample file every organization can read (but not delete).
+         * @example file-abc123
+         */
         FileId: string;
         /** @description The id of the last item of the previous page; the page starts right after it. */
         After: string;
@@ -628,7 +634,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The job's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The job's id. An unknown id, or another organization's, is answered 404. The example, `ftjob-abc123`, is the stub's shared sample job: every organization can read it (succeeded, with its model and events).
+                 * @example ftjob-abc123
+                 */
                 fine_tuning_job_id: components["parameters"]["FineTuningJobId"];
             };
             cookie?: never;
@@ -656,7 +665,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The job's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The job's id. An unknown id, or another organization's, is answered 404. The example, `ftjob-abc123`, is the stub's shared sample job: every organization can read it (succeeded, with its model and events).
+                 * @example ftjob-abc123
+                 */
                 fine_tuning_job_id: components["parameters"]["FineTuningJobId"];
             };
             cookie?: never;
@@ -690,7 +702,10 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The job's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The job's id. An unknown id, or another organization's, is answered 404. The example, `ftjob-abc123`, is the stub's shared sample job: every organization can read it (succeeded, with its model and events).
+                 * @example ftjob-abc123
+                 */
                 fine_tuning_job_id: components["parameters"]["FineTuningJobId"];
             };
             cookie?: never;
@@ -776,7 +791,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The file's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The file's id. An unknown id, or another organization's, is answered 404. The example, `file-abc123`, is a shared sample file every organization can read (but not delete).
+                 * @example file-abc123
+                 */
                 file_id: components["parameters"]["FileId"];
             };
             cookie?: never;
@@ -804,7 +822,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The file's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The file's id. An unknown id, or another organization's, is answered 404. The example, `file-abc123`, is a shared sample file every organization can read (but not delete).
+                 * @example file-abc123
+                 */
                 file_id: components["parameters"]["FileId"];
             };
             cookie?: never;
@@ -833,7 +854,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The file's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The file's id. An unknown id, or another organization's, is answered 404. The example, `file-abc123`, is a shared sample file every organization can read (but not delete).
+                 * @example file-abc123
+                 */
                 file_id: components["parameters"]["FileId"];
             };
             cookie?: never;
