@@ -44,7 +44,7 @@ export function startTarget(name: string, nodeFlags: readonly string[] = [], tim
 }
 
 /** The stub as `npm start` runs it (same entry, same node flags, request log on), on a free port. */
-export function startNpmStartStub(timeoutMs = 30_000): Promise<RunningTarget> {
-  const { args } = npmStartCommand(['--port', '0']);
+export function startNpmStartStub(timeoutMs = 30_000, extra: readonly string[] = []): Promise<RunningTarget> {
+  const { args } = npmStartCommand(['--port', '0', ...extra]);
   return startProcess('stub (npm start)', args, /listening at (http:\/\/\S+)/, timeoutMs);
 }

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { loadedFrom } from '../spec/index.js';
+import { median, type Figure } from './figures.js';
 import { npmStartCommand, packageRoot } from './start-command.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -29,21 +30,15 @@ function timeToUrl(args: string[]): Promise<number> {
   }).finally(() => child.kill('SIGKILL')) as Promise<number>;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-const base: number[] = [];
-const stub: number[] = [];
-for (let i = 0; i < runs; i++) {
-  base.push(await timeToUrl(['-e', bare]));
-  stub.push(await timeToUrl(stubCommand.args));
+export async function coldStartFigures(): Promise<Figure[]> {
+  const base: number[] = [];
+  const stub: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    base.push(await timeToUrl(['-e', bare]));
+    stub.push(await timeToUrl(stubCommand.args));
+  }
+  // The spec module's compiled cache (written by npm run build) is most of the difference; say if it was not used.
+  const note = loadedFrom === 'cache' ? 'spec module from its compiled cache' : 'WARNING: the spec module compiled at load (no matching dist/spec/compiled.cjs)';
+  return [{ name: `stub process start to printed URL (node ${stubCommand.args.join(' ')}, no npm)`, value: median(stub), unit: 'ms', baseline: { name: 'bare node', value: median(base) }, target: { on: 'value', op: '<=', limit: 300 }, note }];
 }
-const b = median(base);
-const s = median(stub);
-console.log(`\ncold start, median of ${runs}: bare node:http ${b.toFixed(0)} ms, stub ("${stubCommand.script}") ${s.toFixed(0)} ms`);
-console.log(`stub / bare node ${(s / b).toFixed(2)}x; stub ${s.toFixed(0)} ms (target < 300 ms) ${s < 300 ? 'ok' : 'ABOVE TARGET'}`);
-// The spec module's compiled cache (written by npm run build) is most of the difference; say if it was not used.
-console.log(
-  loadedFrom === 'cache'
-    ? 'spec module loaded from its compiled cache (dist/spec/compiled.cjs)'
-    : 'warning: the spec module compiled at load (no matching dist/spec/compiled.cjs: run npm run build); the stub started the same way',
-);

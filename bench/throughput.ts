@@ -10,6 +10,7 @@
 import autocannon from 'autocannon';
 import { fixture } from '../fixtures/index.js';
 import { startNpmStartStub, startTarget, type RunningTarget } from './child.js';
+import type { Figure } from './figures.js';
 import { npmStartCommand } from './start-command.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -44,35 +45,28 @@ async function measure(name: string, start: () => Promise<RunningTarget>): Promi
 }
 
 const FLAGGED = 'express+flags';
-const results: Result[] = [];
-for (const name of ['node-http', 'express', 'prism', 'prism-front']) results.push(await measure(name, () => startTarget(name)));
-// The same bare Express under the stub's node flags: shows what the flags alone do (information, no target).
-if (nodeFlags.length) results.push(await measure(FLAGGED, () => startTarget('express', nodeFlags)));
-results.push(await measure('stub', () => startNpmStartStub()));
 
-const by = Object.fromEntries(results.map((r) => [r.name, r])) as Record<string, Result>;
-const stub = by.stub!;
-
-console.log(`\nPOST /v1/fine_tuning/jobs, ${connections} connections, ${seconds}s each, loopback`);
-console.log(`stub: npm start's command, "${script}"${nodeFlags.length ? `; ${FLAGGED}: bare Express under ${nodeFlags.join(' ')}` : ''}\n`);
-console.log('target          req/s   p99 ms  non-2xx');
-for (const r of results) {
-  console.log(`${r.name.padEnd(13)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p99).padStart(7)}  ${String(r.non2xx).padStart(7)}`);
+export async function throughputFigures(): Promise<Figure[]> {
+  const results: Result[] = [];
+  for (const name of ['node-http', 'express', 'prism', 'prism-front']) results.push(await measure(name, () => startTarget(name)));
+  // The same bare Express under the stub's node flags: shows what the flags alone do (information, no target).
+  if (nodeFlags.length) results.push(await measure(FLAGGED, () => startTarget('express', nodeFlags)));
+  results.push(await measure('stub', () => startNpmStartStub()));
+  const by = Object.fromEntries(results.map((r) => [r.name, r])) as Record<string, Result>;
+  const stub = by.stub!;
+  const prism = by.prism!;
+  const front = by['prism-front']!;
+  const express = by.express!;
+  const creates = `POST creates, ${connections} connections`;
+  const figures: Figure[] = [
+    { name: `bare node:http ${creates}`, value: by['node-http']!.rps, unit: 'req/s', note: `p99 ${by['node-http']!.p99} ms` },
+    { name: `stub (${script}) ${creates}`, value: stub.rps, unit: 'req/s', baseline: { name: 'Prism alone', value: prism.rps }, target: { on: 'ratio', op: '>=', limit: 4 } },
+    { name: `stub ${creates}, against bare Express`, value: stub.rps, unit: 'req/s', baseline: { name: 'bare Express 5', value: express.rps }, target: { on: 'ratio', op: '>=', limit: 0.75 } },
+    { name: 'stub create p99', value: stub.p99, unit: 'ms', baseline: { name: 'bare Express p99', value: express.p99 }, target: { on: 'value', op: '<=', limit: 5 } },
+    { name: `npm run mock (front + Prism) ${creates}`, value: front.rps, unit: 'req/s', baseline: { name: 'Prism alone', value: prism.rps }, target: { on: 'ratio', op: '>=', limit: 0.8 } },
+    { name: 'npm run mock create p99', value: front.p99, unit: 'ms', baseline: { name: 'Prism alone p99', value: prism.p99 }, target: { on: 'ratio', op: '<=', limit: 1.25 } },
+  ];
+  if (by[FLAGGED]) figures.push({ name: `bare Express under ${nodeFlags.join(' ')} ${creates}`, value: by[FLAGGED].rps, unit: 'req/s', note: 'what the stub\'s node flags alone do' });
+  for (const r of results) if (r.non2xx > 0) figures.push({ name: `${r.name}: non-2xx answers or errors`, value: r.non2xx, unit: 'answers', target: { on: 'value', op: '<=', limit: 0 } });
+  return figures;
 }
-const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
-const lines: Array<[string, number, number]> = [
-  ['stub / prism', ratio(stub.rps, by.prism!.rps), 4],
-  ['stub / prism-front', ratio(stub.rps, by['prism-front']!.rps), 0],
-  ['stub / bare express', ratio(stub.rps, by.express!.rps), 0.75],
-  ...(by[FLAGGED] ? [[`stub / ${FLAGGED}`, ratio(stub.rps, by[FLAGGED].rps), 0] as [string, number, number]] : []),
-  ['stub / bare node:http', ratio(stub.rps, by['node-http']!.rps), 0],
-];
-console.log('\nratio                      value   target');
-for (const [label, value, target] of lines) {
-  const mark = target === 0 ? '' : value >= target ? 'ok' : 'BELOW TARGET';
-  console.log(`${label.padEnd(24)} ${value.toFixed(2).padStart(7)}   ${target ? '>= ' + target : '(info)'} ${mark}`);
-}
-console.log(
-  `stub p99 ${stub.p99} ms (target <= 5 ms) ${stub.p99 <= 5 ? 'ok' : 'ABOVE TARGET'}; in this run bare express p99 ${by.express!.p99} ms${by[FLAGGED] ? `, ${FLAGGED} ${by[FLAGGED].p99} ms` : ''}`,
-);
-if (stub.non2xx > 0) console.log(`warning: the stub answered ${stub.non2xx} requests with a non-2xx status or error`);
