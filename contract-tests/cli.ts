@@ -229,7 +229,7 @@ export function registerTestCommand(program: Command): void {
       }
       progress?.end();
       process.stdout.write(formatSummary(report));
-      if (flags.junit) write(flags.junit, toJUnit(report));
+      if (flags.junit) write(flags.junit, toJUnit(report, { allowInconclusive: Boolean(flags.allowInconclusive) }));
       if (flags.json) write(flags.json, toJson(report));
       if (flags.html) write(flags.html, toHtml(report));
       process.exitCode = exitCodeOf(report.outcome, flags.allowInconclusive);

@@ -33,6 +33,11 @@ export class CoverageLog {
     this.cell(ex)?.rules.add(ruleId);
   }
 
+  /** Whether any answer of the run had one of these statuses (of any operation). */
+  answeredAny(statuses: readonly number[]): boolean {
+    return [...this.cells].some(([k, c]) => c.answers > 0 && statuses.includes(Number(k.split(' ')[1])));
+  }
+
   rows(profile: Profile): CoverageRow[] {
     return operations.flatMap((op) =>
       [...op.responses.keys()].sort((a, b) => a - b).map((status) => {

@@ -106,7 +106,7 @@ async function probe(client: HttpClient, options: ContractSuiteOptions): Promise
     const flag = as === 'a' ? '--token (VAERO_TOKEN)' : '--token-b (VAERO_TOKEN_B)';
     const status = ex.response?.status;
     if (status === 401) throw new NotTheApi(`${url} refused ${flag}: GET ${list.path} answered 401. Check the token.`);
-    if (status === 404) {
+    if (status === 404 && !(await createIsThere(client, as))) {
       throw new NotTheApi(`${url} answered 404 to GET ${list.path}: is --base-url the URL under which /fine_tuning/jobs lives (e.g. http://127.0.0.1:8080/v1, with the /v1)?`);
     }
     // JSON under another content type is still the API (the content type is judged later, as a finding).
@@ -118,6 +118,18 @@ async function probe(client: HttpClient, options: ContractSuiteOptions): Promise
   }
   client.used = 0;
   return {};
+}
+
+/**
+ * Whether the create operation is there (a list answered 404): the reference documents
+ * create, not list, so a service without a list is still the API. An empty body is a
+ * request the reference refuses (training_files is required): any answer but 404 says the
+ * base URL is right, and nothing is created.
+ */
+async function createIsThere(client: HttpClient, as: 'a' | 'b'): Promise<boolean> {
+  const op = operation('createFineTuningJob');
+  const ex = await client.send({ method: op.method, path: op.path, json: {}, as, exempt: true });
+  return ex.response !== undefined && ex.response.status !== 404;
 }
 
 /** The job --job names: it must be organization A's and succeeded. */

@@ -6,9 +6,11 @@
  * keep `contract` for this project's servers and implementations that adopt the contract.
  *
  * A level only re-weighs the verdicts: the same checks run and the same failures are
- * found (provenance is the spec's, per keyword: spec/openapi.yaml, x-vaero-keyword-rules),
- * so a response missing only the fields this contract adds (finished_at, error) breaks
- * only inferred rules and conforms at reference level.
+ * found (provenance is the spec's, per keyword: the document-level x-vaero-keyword-rules of
+ * spec/openapi.yaml), so a response missing only the fields this contract adds (finished_at,
+ * error) breaks only inferred rules and conforms at reference level; and a refusal whose
+ * status is right but whose param or code is this contract's choice is judged under that
+ * part's inferred rule (checks/expectations.ts), not the reference rule it refused under.
  */
 import { rule, type Rule } from '../spec/index.js';
 import type { CheckStatus, Report, Severity } from './report.js';

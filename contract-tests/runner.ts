@@ -8,7 +8,7 @@
 import { document, rule } from '../spec/index.js';
 import { BudgetExhausted, ServerGone, WaitExhausted, type HttpClient } from './http/client.js';
 import type { Exchange } from './http/exchange.js';
-import { conformanceChecks, judgeExchange } from './checks/conformance.js';
+import { conformanceChecks, HEADER_CONFORMANCE, headerRuleStatuses, judgeExchange, responseSchemaRules, SCHEMA_CONFORMANCE } from './checks/conformance.js';
 import { Skip, type Check, type CheckContext, type FailureInput, type NotJudgedCause, type SuiteState } from './checks/types.js';
 import { CoverageLog } from './coverage.js';
 import type { CheckResult, Failure, Interruption, Profile, Report } from './report.js';
@@ -123,6 +123,9 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
     }
   };
 
+  // A 429 the client waits out is an answer too: judged like every other (its Retry-After above all).
+  client.onRateLimited = onExchange;
+
   const ctx: CheckContext = {
     profile: o.profile,
     seed: o.seed,
@@ -213,8 +216,19 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
   }
   const checkResults: CheckResult[] = [...results.values()].map(({ byKey: _omit, ...rest }) => rest);
 
+  // A header rule of some statuses only (Retry-After: 429) is judged on every answer of those
+  // statuses; a run none of whose answers had one was not asked to judge it.
+  for (const [ruleId, statuses] of headerRuleStatuses) {
+    if (coverage.answeredAny(statuses)) continue;
+    ledger.note(ruleId, { cause: 'configuration', reason: `no answer of the run had status ${statuses.join(' or ')} (judged on every such answer; a client provokes none through the API)`, checkId: HEADER_CONFORMANCE });
+  }
   const planned = new Map<string, string[]>();
   for (const c of all) for (const id of plannedRules(c, o.profile)) planned.set(id, [...(planned.get(id) ?? []), c.id]);
+  // A schema rule the profile does not require, that no answer showed: skipped by profile, with why.
+  for (const id of responseSchemaRules) {
+    if (planned.has(id) || ledger.held.has(id) || ledger.checksByRule.has(id)) continue;
+    ledger.note(id, { cause: 'configuration', reason: `skipped by profile: no answer of this ${o.profile} run showed it (it needs an object the profile does not create, e.g. a succeeded job or its events); judged whenever an answer shows one`, checkId: SCHEMA_CONFORMANCE });
+  }
   const rules = ruleResults({ ledger, failures: checkResults.flatMap((c) => c.failures), planned });
   if (interruption) interruption.notJudgedAfter = rules.filter((x) => x.verdict === 'not-judged').map((x) => x.id);
   const { outcome, inconclusiveBecause } = outcomeOf(rules);

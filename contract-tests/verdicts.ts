@@ -49,7 +49,7 @@ function verdictOf(id: string, held: number, failures: number, notes: readonly N
   // Part of it left out by the run's configuration (no second token...): skipped, not held.
   if (notes.length) return { verdict: 'skipped', notes: [...notes] };
   if (held) return { verdict: 'held', notes: [] };
-  if (!planned) return { verdict: 'skipped', notes: [{ cause: 'configuration', reason: `no check of this profile asserts ${id}` }] };
+  if (!planned) return { verdict: 'skipped', notes: [{ cause: 'configuration', reason: `skipped by profile: no check of this profile asserts ${id}` }] };
   return { verdict: 'not-judged', notes: [{ cause: 'server', reason: 'the checks that assert it ran, but none could evaluate an assertion about it' }] };
 }
 

@@ -50,14 +50,15 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 
 // ---------------------------------------------------------------------------
-// Rules (x-vaero-rule on schemas, parameters, responses; x-vaero-rules at the top;
-// x-vaero-keyword-rules on a schema whose keywords differ in provenance)
+// Rules (x-vaero-rule on schemas, parameters, responses, headers; x-vaero-rules at the
+// top; the top-level x-vaero-keyword-rules map for keywords whose provenance differs)
 //
 // Provenance is per keyword: a schema node's x-vaero-rule governs its keywords, except
-// those its x-vaero-keyword-rules map to another rule (declared there, or named by id).
-// So `suffix` is `create.suffix` (reference: up to 16 characters) but its minLength is
-// `create.suffix.not-empty` (inferred), and a missing job field is the rule of that
-// field's node. One document says both what is checked and who says so.
+// those the document's x-vaero-keyword-rules map (JSON pointer of the keyword -> rule id)
+// gives another rule. So `suffix` is `create.suffix` (reference: up to 16 characters) but
+// its minLength is `create.suffix.not-empty` (inferred), and a missing job field is the
+// rule of that field's node. The map lives outside every schema, so schema walkers
+// (Portman, orval, openapi-typescript, Dredd) see plain JSON Schema.
 // ---------------------------------------------------------------------------
 export interface Rule {
   id: string;
@@ -66,12 +67,32 @@ export interface Rule {
   why: string;
   /** For a reference rule: the page of Vaero's API reference that states it. */
   page?: string;
-  /** JSON pointer of the place in openapi.yaml that states the rule. */
+  /** JSON pointer of the place in openapi.yaml that states the rule (for a keyword's rule, the first keyword it governs). */
   location: string;
 }
 
 function pointer(segments: readonly string[]): string {
   return '#/' + segments.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+}
+
+/** The document's x-vaero-keyword-rules: keyword pointer -> rule id. */
+export const keywordRuleMap: Readonly<Record<string, string>> = ((document as unknown as Record<string, unknown>)['x-vaero-keyword-rules'] ?? {}) as Record<string, string>;
+
+/** The JSON pointer of every object node of the document, by identity (resolved schemas are the document's own objects). */
+const pointers = new WeakMap<object, string>();
+(function index(node: unknown, at: string[]) {
+  if (node === null || typeof node !== 'object' || pointers.has(node)) return;
+  pointers.set(node, pointer(at));
+  if (Array.isArray(node)) node.forEach((n, i) => index(n, [...at, String(i)]));
+  else for (const [k, v] of Object.entries(node)) index(v, [...at, k]);
+})(document, []);
+
+/** The document's node at a pointer, or undefined. */
+function at(ptr: string): unknown {
+  return ptr
+    .slice(2)
+    .split('/')
+    .reduce<unknown>((o, seg) => (o === null || typeof o !== 'object' ? undefined : (o as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')]), document);
 }
 
 function collectRules(doc: unknown): Map<string, Rule> {
@@ -86,14 +107,20 @@ function collectRules(doc: unknown): Map<string, Rule> {
     if (node === null || typeof node !== 'object') return;
     for (const [k, v] of Object.entries(node)) {
       if (k === 'x-vaero-rule') add(v, [...at, k]);
-      else if (k === 'x-vaero-rules') (v as unknown[]).forEach((r, i) => add(r, [...at, k, String(i)]));
-      // A keyword's own rule: declared here (an object), or named by the id of one declared elsewhere.
-      else if (k === 'x-vaero-keyword-rules') {
-        for (const [kw, r] of Object.entries(v as object)) if (typeof r === 'object') add(r, [...at, k, kw]);
-      } else walk(v, [...at, k]);
+      else if (k === 'x-vaero-rules' && at.length === 0) (v as unknown[]).forEach((r, i) => add(r, [...at, k, String(i)]));
+      else if (k !== 'x-vaero-keyword-rules') walk(v, [...at, k]);
     }
   };
   walk(doc, []);
+  // A keyword's rule is stated where the keyword is: its location is the first keyword it governs.
+  const located = new Set<string>();
+  for (const [ptr, id] of Object.entries(keywordRuleMap)) {
+    const r = found.get(id);
+    if (!r) throw new Error(`spec: x-vaero-keyword-rules maps ${ptr} to ${id}, which no x-vaero-rule declares`);
+    if (at(ptr) === undefined) throw new Error(`spec: x-vaero-keyword-rules names ${ptr}, which is not in the document`);
+    if (!located.has(id) && r.location.startsWith('#/x-vaero-rules/')) found.set(id, { ...r, location: ptr });
+    located.add(id);
+  }
   return found;
 }
 
@@ -123,7 +150,7 @@ function newAjv(options: { coerceTypes?: boolean; useDefaults?: boolean }, sourc
   const ajv = new Ajv2020({ strict: true, allErrors: true, ...options, code });
   addFormats(ajv);
   // OpenAPI's own keywords inside schemas, and the registration wrapper: annotations only.
-  for (const k of ['x-vaero-rule', 'x-vaero-keyword-rules', 'x-vaero-lifecycle', 'components', 'example', 'xml', 'externalDocs', 'discriminator']) ajv.addKeyword(k);
+  for (const k of ['x-vaero-rule', 'x-vaero-lifecycle', 'components', 'example', 'xml', 'externalDocs', 'discriminator']) ajv.addKeyword(k);
   // The components are checked against the meta-schema once (first instance); the same
   // object need not be checked again, and skipping it halves start-up.
   ajv.addSchema({ $id: SPEC_ID, components: document.components }, undefined, undefined, !metaChecked);
@@ -173,8 +200,20 @@ export function schemaValidator(schema: unknown): ValidateFunction {
 // ---------------------------------------------------------------------------
 // Operations
 // ---------------------------------------------------------------------------
+/** A response header the spec declares for a status (components/headers). */
+export interface ResponseHeader {
+  /** As the spec spells it (X-Request-Id); HTTP header names are case-insensitive. */
+  name: string;
+  required: boolean;
+  schema: SchemaObject;
+  /** The x-vaero-rule on the header, when it has one (response.request-id, response.retry-after). */
+  ruleId?: string;
+}
+
 export interface ResponseSpec {
   status: number;
+  /** The headers the spec declares for this status. */
+  headers: ResponseHeader[];
   /** The media type the spec declares for this status (e.g. application/json, text/plain). */
   mediaType: string;
   schema: SchemaObject;
@@ -232,8 +271,14 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
     const [mediaType, media] = Object.entries(res.content ?? {})[0] ?? [];
     if (!mediaType || !media?.schema) throw new Error(`spec: ${op.operationId} ${status} declares no body`);
     let validate: ValidateFunction | undefined;
+    const headers = Object.entries(res.headers ?? {}).map(([name, raw]): ResponseHeader => {
+      const h = resolve<OpenAPIV3_1.HeaderObject>(raw) as OpenAPIV3_1.HeaderObject & { 'x-vaero-rule'?: { id: string } };
+      const ruleId = h['x-vaero-rule']?.id;
+      return { name, required: h.required === true, schema: (h.schema ?? {}) as SchemaObject, ...(ruleId ? { ruleId } : {}) };
+    });
     responses.set(Number(status), {
       status: Number(status),
+      headers,
       mediaType,
       schema: media.schema as SchemaObject,
       // Compiled on first use and kept: a server answers most requests with few statuses,
@@ -343,11 +388,22 @@ export function schemaRuleAt(schema: unknown, instancePath: string, keyword?: st
   return ruleAt(schema, instancePath, keyword) ?? rule(REQUEST_SCHEMA_RULE);
 }
 
-/** The rule a keyword's x-vaero-keyword-rules entry gives it on a node (a declaration or an id). */
+/** The rules the document's x-vaero-keyword-rules gives a schema node's keywords, by keyword (empty for a node not in the document). */
+export function keywordRulesOf(node: unknown): Record<string, string> {
+  const base = node !== null && typeof node === 'object' ? pointers.get(node) : undefined;
+  const out: Record<string, string> = {};
+  if (!base) return out;
+  for (const [ptr, id] of Object.entries(keywordRuleMap)) {
+    const cut = ptr.lastIndexOf('/');
+    if (ptr.slice(0, cut) === base) out[ptr.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~')] = id;
+  }
+  return out;
+}
+
+/** The rule a keyword's entry in x-vaero-keyword-rules gives it on a node. */
 function keywordRule(node: SchemaObject, keyword: string): Rule | undefined {
-  const entry = (node['x-vaero-keyword-rules'] as Record<string, { id: string } | string> | undefined)?.[keyword];
-  if (entry === undefined) return undefined;
-  return rule(typeof entry === 'string' ? entry : entry.id);
+  const id = keywordRulesOf(node)[keyword];
+  return id === undefined ? undefined : rule(id);
 }
 
 /**
@@ -356,8 +412,27 @@ function keywordRule(node: SchemaObject, keyword: string): Rule | undefined {
  * nearest above the node.
  */
 export function ruleAt(schema: unknown, instancePath: string, keyword?: string): Rule | undefined {
+  const { nodes, found, reached } = nodesAt(schema, instancePath);
+  if (!reached || keyword === undefined) return found;
+  let own: Rule | undefined;
+  for (const n of nodes) own = keywordRule(n, keyword) ?? own;
+  return own ?? found;
+}
+
+/**
+ * The rules the document's x-vaero-keyword-rules gives the keywords of the nodes an
+ * instance path leads to (through allOf and oneOf): e.g. `/error/param` of a 401's schema
+ * leads to its `const`, whose rule is auth.bearer.param. Empty when none.
+ */
+export function keywordRulesAt(schema: unknown, instancePath: string): Rule[] {
+  const { nodes, reached } = nodesAt(schema, instancePath);
+  if (!reached) return [];
+  return [...new Set(nodes.flatMap((n) => Object.values(keywordRulesOf(n))))].map(rule);
+}
+
+/** The schema nodes an instance path leads to, and the x-vaero-rule nearest above them. */
+function nodesAt(schema: unknown, instancePath: string): { nodes: SchemaObject[]; found: Rule | undefined; reached: boolean } {
   let found: Rule | undefined;
-  let nodes: SchemaObject[] = [resolve<SchemaObject>(schema as SchemaObject)];
   const note = (ns: SchemaObject[]) => {
     for (const n of ns) {
       const id = (n['x-vaero-rule'] as { id?: string } | undefined)?.id;
@@ -366,7 +441,7 @@ export function ruleAt(schema: unknown, instancePath: string, keyword?: string):
   };
   const expand = (ns: SchemaObject[]): SchemaObject[] =>
     ns.flatMap((n) => [n, ...expand(((n.allOf ?? []) as SchemaObject[]).concat((n.oneOf ?? []) as SchemaObject[]).map((b) => resolve<SchemaObject>(b)))]);
-  nodes = expand(nodes);
+  let nodes = expand([resolve<SchemaObject>(schema as SchemaObject)]);
   note(nodes);
   for (const seg of instancePath.split('/').slice(1)) {
     const next: SchemaObject[] = [];
@@ -375,12 +450,11 @@ export function ruleAt(schema: unknown, instancePath: string, keyword?: string):
       if (prop) next.push(resolve<SchemaObject>(prop as SchemaObject));
       else if (/^\d+$/.test(seg) && n.items) next.push(resolve<SchemaObject>(n.items as SchemaObject));
     }
-    if (!next.length) return found; // deeper than the schema: its keywords are not this node's
+    if (!next.length) return { nodes, found, reached: false }; // deeper than the schema: its keywords are not this node's
     nodes = expand(next);
     note(nodes);
   }
-  if (keyword !== undefined) for (const n of nodes) found = keywordRule(n, keyword) ?? found;
-  return found;
+  return { nodes, found, reached: true };
 }
 
 /** A request part checked against its schema: the value with defaults (and for queries, types) applied, or ajv's errors. */
@@ -463,6 +537,21 @@ export function validateResponse(
     ),
   ];
   return { ok: false, reason: 'schema', errors, ruleIds };
+}
+
+/** Header validators, compiled on first use, by schema. */
+const headerValidators = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Whether a header's text is a value of its declared schema: an integer schema reads the
+ * text as whole decimal digits only (Retry-After: 1, not 1.5 or an HTTP date).
+ */
+export function headerValueValid(header: ResponseHeader, text: string): boolean {
+  let validate = headerValidators.get(header.schema);
+  if (!validate) headerValidators.set(header.schema, (validate = compile(ajvFor(RESPONSE), header.schema)));
+  const t = text.trim();
+  const value = header.schema.type === 'integer' && /^\d+$/.test(t) ? Number(t) : t;
+  return validate(value) as boolean;
 }
 
 // ---------------------------------------------------------------------------

@@ -386,6 +386,8 @@ export interface components {
                     error?: {
                         /** @constant */
                         type?: "authentication_error";
+                        /** @constant */
+                        param?: "authorization";
                         /** @enum {unknown} */
                         code?: "missing_authorization" | "invalid_authorization";
                     };
@@ -464,11 +466,7 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
-                /**
-                 * @description Seconds to wait before retrying.
-                 * @example 1
-                 */
-                "Retry-After"?: number;
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -578,8 +576,13 @@ export interface components {
         };
     };
     headers: {
-        /** @description A unique id of this answer, also written in the server's log line: quote it when reporting a problem. OpenAI-style SDKs expose it (the openai package as `requestID` on results and errors). The stub and the mock send it on every answer and expose it to browsers (CORS). */
+        /** @description A unique id of this answer, also written in the server's log line: quote it when reporting a problem. OpenAI-style SDKs expose it (the openai package as `requestID` on results and errors). Required on every answer of every operation, whatever its status (rule `response.request-id`); the stub and the mock send it and expose it to browsers (CORS). */
         RequestId: string;
+        /**
+         * @description Seconds to wait before retrying, a whole number (not an HTTP date). Required on every 429 (rule `response.retry-after`).
+         * @example 1
+         */
+        RetryAfter: number;
     };
     pathItems: never;
 }

@@ -38,6 +38,8 @@ export const authRequired: Check = {
   id: 'auth-required',
   title: 'Every operation answers 401 without Bearer credentials (missing, another scheme, no token)',
   ruleId: 'auth.bearer',
+  // The 401 is the reference's; its param (authorization) this contract's: judged apart.
+  alsoVerifies: ['auth.bearer.param'],
   profiles: ['core', 'full'],
   async run(ctx) {
     const want = unauthenticated();

@@ -3,9 +3,10 @@
  * the request): the status is one the operation declares, the media type is the one it
  * declares for that status, and the body validates against that status's schema.
  * Like Schemathesis' status_code_conformance, content_type_conformance and
- * response_schema_conformance, plus not_a_server_error.
+ * response_schema_conformance, plus not_a_server_error; and the headers the spec requires
+ * of a status (X-Request-Id on every answer, Retry-After on a 429), each under its rule.
  */
-import { operation, rules, validateResponse } from '../../spec/index.js';
+import { headerValueValid, operation, operations, rules, validateResponse } from '../../spec/index.js';
 import type { Exchange } from '../http/exchange.js';
 import { rulesExercised } from './exercised.js';
 import type { Check, FailureInput } from './types.js';
@@ -14,6 +15,7 @@ export const STATUS_CONFORMANCE = 'status-code-conformance';
 export const CONTENT_TYPE_CONFORMANCE = 'content-type-conformance';
 export const SCHEMA_CONFORMANCE = 'response-schema-conformance';
 export const NOT_A_SERVER_ERROR = 'not-a-server-error';
+export const HEADER_CONFORMANCE = 'response-header-conformance';
 
 /**
  * The rules stated on response schemas (job fields, list and error shapes): schema
@@ -21,14 +23,44 @@ export const NOT_A_SERVER_ERROR = 'not-a-server-error';
  * a response object (path.not-found) are about when it is answered: the checks that
  * provoke it judge them.
  */
-const responseSchemaRules = [...rules.values()].filter((r) => r.location.startsWith('#/components/schemas/') && !/Request\//.test(r.location)).map((r) => r.id);
+export const responseSchemaRules = [...rules.values()].filter((r) => r.location.startsWith('#/components/schemas/') && !/Request\//.test(r.location)).map((r) => r.id);
 
-/** The four checks as report entries; they run on every exchange, not on their own. */
+/**
+ * The rules of required response headers, with the statuses that require them (from the
+ * spec): response.request-id on every status, response.retry-after on 429. A rule whose
+ * statuses no answer of the run had is skipped, not unjudged (see the runner).
+ */
+export const headerRuleStatuses: ReadonlyMap<string, readonly number[]> = (() => {
+  const out = new Map<string, Set<number>>();
+  for (const op of operations) for (const [status, res] of op.responses) for (const h of res.headers) if (h.required && h.ruleId) (out.get(h.ruleId) ?? out.set(h.ruleId, new Set()).get(h.ruleId)!).add(status);
+  return new Map([...out].map(([id, s]) => [id, [...s].sort((a, b) => a - b)]));
+})();
+const [firstHeaderRule, ...otherHeaderRules] = [...headerRuleStatuses.keys()];
+
+/** The conformance checks as report entries; they run on every exchange, not on their own. */
 export const conformanceChecks: Check[] = [
   { id: STATUS_CONFORMANCE, title: 'Every answer has a status its operation declares', ruleId: 'response.status-declared', profiles: ['core', 'full'], run: async () => {} },
   { id: CONTENT_TYPE_CONFORMANCE, title: 'Every answer is in the media type declared for its status', ruleId: 'response.content-type', profiles: ['core', 'full'], run: async () => {} },
-  { id: SCHEMA_CONFORMANCE, title: 'Every answer validates against the schema declared for its status', ruleId: 'response.schema', alsoVerifies: responseSchemaRules, profiles: ['core', 'full'], run: async () => {} },
+  {
+    id: SCHEMA_CONFORMANCE,
+    title: 'Every answer validates against the schema declared for its status',
+    ruleId: 'response.schema',
+    // full creates what shows every schema rule (a succeeded job, events...); core creates
+    // nothing that lives on, so there a schema rule is judged when an answer shows it and is
+    // not required: a core run's verdict never depends on objects it did not create.
+    alsoVerifies: (profile) => (profile === 'full' ? responseSchemaRules : []),
+    profiles: ['core', 'full'],
+    run: async () => {},
+  },
   { id: NOT_A_SERVER_ERROR, title: 'No request of the suite is answered with a 5xx or not at all', ruleId: 'request.no-5xx-on-bad-input', profiles: ['core', 'full'], run: async () => {} },
+  {
+    id: HEADER_CONFORMANCE,
+    title: `Every answer carries the headers the spec requires of its status (${[...headerRuleStatuses].map(([id, statuses]) => `${id} on ${statuses.join(', ')}`).join('; ')})`,
+    ruleId: firstHeaderRule ?? 'response.schema',
+    alsoVerifies: otherHeaderRules,
+    profiles: ['core', 'full'],
+    run: async () => {},
+  },
 ];
 
 export interface ConformanceFinding extends FailureInput {
@@ -82,6 +114,21 @@ export function judgeExchange(ex: Exchange): ConformanceVerdict {
     return verdict();
   }
   held.push({ checkId: STATUS_CONFORMANCE, ruleId: 'response.status-declared' });
+  for (const h of spec.headers.filter((x) => x.required)) {
+    const ruleId = h.ruleId ?? 'response.schema';
+    const value = res.headers[h.name.toLowerCase()];
+    if (value !== undefined && headerValueValid(h, value)) held.push({ checkId: HEADER_CONFORMANCE, ruleId });
+    else {
+      out.push({
+        checkId: HEADER_CONFORMANCE,
+        ruleId,
+        message: `${op.operationId} ${res.status} ${value === undefined ? `came without ${h.name}` : `came with ${h.name}: ${JSON.stringify(value.slice(0, 80))}, not a value of its schema`}`,
+        declared: { header: h.name, required: true, schema: h.schema },
+        received: value ?? null,
+        exchange: ex,
+      });
+    }
+  }
   const got = mediaTypeOf(res.headers['content-type']);
   if (got !== spec.mediaType) {
     out.push({

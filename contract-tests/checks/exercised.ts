@@ -6,7 +6,7 @@
  * these rules when the body validates, so a rule is never "held" by a schema branch no
  * answer reached.
  */
-import { document } from '../../spec/index.js';
+import { document, keywordRulesOf } from '../../spec/index.js';
 
 type Node = Record<string, unknown>;
 
@@ -31,10 +31,11 @@ const APPLIES_TO: Record<string, (v: unknown) => boolean> = {
   uniqueItems: Array.isArray,
 };
 
-/** The rules a node's own keywords carry (x-vaero-keyword-rules: a declaration, or a rule's id) that apply to the value. */
+/** The rules the spec's x-vaero-keyword-rules gives a node's keywords that apply to the value. */
 function keywordRules(n: Node, value: unknown): string[] {
-  const entries = Object.entries((n['x-vaero-keyword-rules'] ?? {}) as Record<string, { id: string } | string>);
-  return entries.filter(([kw]) => APPLIES_TO[kw]?.(value) ?? true).map(([, r]) => (typeof r === 'string' ? r : r.id));
+  return Object.entries(keywordRulesOf(n))
+    .filter(([kw]) => APPLIES_TO[kw]?.(value) ?? true)
+    .map(([, id]) => id);
 }
 
 function branches(n: Node): Node[] {

@@ -4,7 +4,8 @@
  * unexpected answer break? Statuses and params come from the fixtures and the spec
  * module's validators; this file only compares.
  */
-import { operation, ruleAt, type OperationId } from '../../spec/index.js';
+import type { ErrorObject } from 'ajv';
+import { keywordRulesAt, operation, rule, ruleAt, validateBody, validateQuery, type OperationId } from '../../spec/index.js';
 import type { Exchange } from '../http/exchange.js';
 import type { CheckContext } from './types.js';
 
@@ -70,7 +71,74 @@ export function expectAccepted(ctx: CheckContext, operationId: OperationId, ex: 
   return false;
 }
 
-/** An invalid request must get exactly the spec's 4xx and param: never a 2xx, 5xx or another error. */
+/** Rules that are themselves about which of several faults is named first: a misnamed fault stays theirs. */
+const ORDER_RULES = new Set(['request.check-order', 'request.unknown-field-order']);
+
+/** The top-level field (or query parameter) an ajv error is about; null for the body as a whole. */
+function faultParam(e: ErrorObject): string | null {
+  if (e.instancePath === '' && e.keyword === 'required') return String(e.params.missingProperty);
+  if (e.instancePath === '' && e.keyword === 'additionalProperties') return String(e.params.additionalProperty);
+  const top = e.instancePath.split('/')[1];
+  return top === undefined ? null : top.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/**
+ * What the request of an exchange breaks by the spec's validators: the query parameters and
+ * body fields at fault (null: the body as a whole). Undefined when it cannot be read back
+ * (no operation, a body recorded cut, not JSON).
+ */
+export function faultsOf(ex: Exchange): Set<string | null> | undefined {
+  if (!ex.operationId) return undefined;
+  const op = operation(ex.operationId);
+  const faults = new Set<string | null>();
+  const query: Record<string, string> = {};
+  for (const [k, v] of new URL(ex.request.url).searchParams) query[k] ??= v;
+  const q = validateQuery(op, query);
+  if (!q.ok) for (const e of q.errors) faults.add(faultParam(e));
+  const body = ex.request.body;
+  if (body !== undefined && op.validateBody && /json/.test(ex.request.headers['content-type'] ?? '')) {
+    if (ex.request.bodyBytes !== undefined) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return new Set([...faults, null]);
+    }
+    const b = validateBody(op, parsed);
+    if (!b.ok) for (const e of b.errors) faults.add(faultParam(e));
+  }
+  return faults;
+}
+
+/**
+ * The rule a part of a refusal (its param, its code) is judged under when the status is the
+ * one wanted and that part is not. A reference rule states the refusal, not the parts this
+ * contract chose: those are judged under the rule the spec gives the part's keyword in the
+ * error schema of that status (x-vaero-keyword-rules: a 401's param is auth.bearer.param,
+ * every code error.code). An inferred rule states its parts itself.
+ */
+function partRule(ex: Exchange, want: ExpectedRejection, part: 'param' | 'code'): string {
+  if (rule(want.ruleId).source !== 'reference' || !ex.operationId || !ex.response) return want.ruleId;
+  const res = operation(ex.operationId).responses.get(ex.response.status);
+  return (res && keywordRulesAt(res.schema, `/error/${part}`)[0]?.id) ?? want.ruleId;
+}
+
+/**
+ * The rule a wrong param is judged under: request.check-order when the answer names another
+ * fault the request really has (which of several faults comes first is the spec's order,
+ * never the field's rule); else the rule of the param part.
+ */
+function paramRule(ex: Exchange, want: ExpectedRejection, param: string | null | undefined): string {
+  if (!ORDER_RULES.has(want.ruleId) && param !== undefined && faultsOf(ex)?.has(param)) return 'request.check-order';
+  return partRule(ex, want, 'param');
+}
+
+/**
+ * An invalid request must get exactly the spec's 4xx and param: never a 2xx, 5xx or another
+ * error. The wanted status is judged under the wanted rule; a right status with a wrong
+ * param or code is judged under the rule of that part (see paramRule, partRule), and the
+ * wanted rule, when that is another, holds: the refusal it states was given.
+ */
 export function expectRejected(ctx: CheckContext, ex: Exchange, want: ExpectedRejection, what: string, extra: Partial<Parameters<CheckContext['fail']>[0]> = {}): boolean {
   const status = ex.response?.status;
   const param = paramOf(ex);
@@ -88,13 +156,19 @@ export function expectRejected(ctx: CheckContext, ex: Exchange, want: ExpectedRe
       : status < 300
         ? `was accepted with ${status}`
         : `was answered ${status}${param !== undefined ? ` param ${JSON.stringify(param)}` : ''}${want.code !== undefined ? ` code ${JSON.stringify(code ?? null)}` : ''}`;
-  ctx.fail({
-    ruleId: want.ruleId,
-    message: `${what} ${verb}; the spec answers ${want.status}${want.param !== undefined ? ` with param ${JSON.stringify(want.param)}` : ''}${want.code !== undefined ? ` and code ${JSON.stringify(want.code)}` : ''}`,
+  const message = `${what} ${verb}; the spec answers ${want.status}${want.param !== undefined ? ` with param ${JSON.stringify(want.param)}` : ''}${want.code !== undefined ? ` and code ${JSON.stringify(want.code)}` : ''}`;
+  const failure = {
     declared: { status: want.status, ...(want.param !== undefined ? { param: want.param } : {}), ...(want.code !== undefined ? { code: want.code } : {}) },
     received: { status: status ?? null, param: param ?? null, ...(want.code !== undefined ? { code: code ?? null } : {}) },
     exchange: ex,
     ...extra,
-  });
+  };
+  if (!statusOk) {
+    ctx.fail({ ruleId: want.ruleId, message, ...failure });
+    return false;
+  }
+  const blamed = new Set([...(paramOk ? [] : [paramRule(ex, want, param)]), ...(codeOk ? [] : [partRule(ex, want, 'code')])]);
+  if (!blamed.has(want.ruleId)) ctx.pass(want.ruleId);
+  for (const ruleId of blamed) ctx.fail({ ruleId, message: ruleId === want.ruleId ? message : `${message} (judged under ${ruleId}: the status is right, ${want.ruleId} holds)`, ...failure });
   return false;
 }

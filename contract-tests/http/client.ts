@@ -127,6 +127,8 @@ export class HttpClient {
   waitedMs = 0;
   /** The last exchange that got an answer. */
   lastAnswered: Exchange | undefined;
+  /** Called with each 429 before it is waited out and the request sent again (the runner judges it). */
+  onRateLimited?: (ex: Exchange) => void;
   /** Which exchange handed out each id the run made (for reproduction scripts). */
   readonly provenance = new Provenance();
   private seq = 0;
@@ -187,6 +189,8 @@ export class HttpClient {
       }
       this.lastAnswered = ex;
       if (ex.response.status !== 429) return ex;
+      // The 429 itself is an answer too: the runner judges it (its Retry-After, its body) before it is waited out.
+      this.onRateLimited?.(ex);
       await this.waitRetryAfter(ex.response.headers['retry-after']);
     }
   }

@@ -1,7 +1,10 @@
 /**
  * JUnit XML, as CI systems read it: one testsuite per run, one testcase per check
  * (classname = the rule it verifies), a <failure> per broken rule with the curl command
- * and the response, <skipped> with the reason.
+ * and the response, <skipped> with the reason. In the rules suite, a rule left unjudged
+ * that makes the run inconclusive (exit 3) is a <failure type="not-judged"> with its
+ * reason, so a CI test tab is red when the step fails; with --allow-inconclusive (exit 0)
+ * it is <skipped>.
  */
 import { create } from 'xmlbuilder2';
 import type { Failure, Report } from '../report.js';
@@ -21,11 +24,19 @@ function failureText(f: Failure): string {
   return lines.join('\n');
 }
 
-export function toJUnit(report: Report): string {
+export interface JUnitOptions {
+  /** --allow-inconclusive: unjudged required rules do not fail the run, so they are <skipped>. */
+  allowInconclusive?: boolean;
+}
+
+export function toJUnit(report: Report, options: JUnitOptions = {}): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  // Rules whose being unjudged fails the run (exit 3 unless --allow-inconclusive).
+  const failingUnjudged = new Set(options.allowInconclusive ? [] : report.summary.notJudgedRules);
+  const notJudgedReason = (r: Report['rules'][number]) => `${r.verdict}: ${r.notJudged.map((n) => n.reason).join('; ') || 'no assertion'}`;
   const failed = report.checks.filter((c) => c.status === 'failed').length;
   const skipped = report.checks.filter((c) => c.status === 'skipped').length;
-  const suites = doc.ele('testsuites', { name: 'vaero-contract', tests: report.checks.length + report.rules.length, failures: failed + report.summary.brokenRules.length, errors: 0, skipped: skipped + report.summary.rules['not-judged'] + report.summary.rules.skipped, time: (report.durationMs / 1000).toFixed(3) });
+  const suites = doc.ele('testsuites', { name: 'vaero-contract', tests: report.checks.length + report.rules.length, failures: failed + report.summary.brokenRules.length + failingUnjudged.size, errors: 0, skipped: skipped + report.summary.rules['not-judged'] + report.summary.rules.skipped - failingUnjudged.size, time: (report.durationMs / 1000).toFixed(3) });
   const suite = suites.ele('testsuite', {
     name: `vaero contract (${report.profile}) ${report.baseUrl}`,
     tests: report.checks.length,
@@ -59,21 +70,22 @@ export function toJUnit(report: Report): string {
     if (out.length) tc.ele('system-out').txt(out.join('\n\n'));
   }
   // The verdict of every rule, as testcases of their own suite: held passes, broken fails,
-  // not judged and skipped are <skipped> with the reason (a CI view that never shows an
-  // unjudged rule as passed).
+  // not judged that makes the run inconclusive fails (type not-judged), other not judged and
+  // skipped are <skipped> with the reason (a CI view that never shows an unjudged rule as passed).
   const ruleSuite = suites.ele('testsuite', {
     name: `vaero contract rules (${report.profile}) ${report.baseUrl}`,
     tests: report.rules.length,
-    failures: report.rules.filter((r) => r.verdict === 'broken' && r.severity === 'error').length,
+    failures: report.rules.filter((r) => (r.verdict === 'broken' && r.severity === 'error') || failingUnjudged.has(r.id)).length,
     errors: 0,
-    skipped: report.rules.filter((r) => r.verdict === 'not-judged' || r.verdict === 'skipped').length,
+    skipped: report.rules.filter((r) => (r.verdict === 'not-judged' || r.verdict === 'skipped') && !failingUnjudged.has(r.id)).length,
     time: '0',
     timestamp: report.startedAt,
   });
   for (const r of report.rules) {
     const tc = ruleSuite.ele('testcase', { name: `${r.id} (${r.source}, ${r.severity})`, classname: 'rules' });
     if (r.verdict === 'broken' && r.severity === 'error') tc.ele('failure', { message: `${r.id}: broken (${r.failures} failures)`, type: r.id }).txt(r.why);
-    else if (r.verdict === 'not-judged' || r.verdict === 'skipped') tc.ele('skipped', { message: `${r.verdict}: ${r.notJudged.map((n) => n.reason).join('; ') || 'no assertion'}` });
+    else if (failingUnjudged.has(r.id)) tc.ele('failure', { message: notJudgedReason(r).slice(0, 500), type: 'not-judged' }).txt(`${notJudgedReason(r)}\n\nThe run is inconclusive (exit 3): a rule the profile requires could not be judged. --allow-inconclusive reports it skipped.\n\n${r.why}`);
+    else if (r.verdict === 'not-judged' || r.verdict === 'skipped') tc.ele('skipped', { message: notJudgedReason(r) });
     else tc.ele('system-out').txt(`${r.verdict}: ${r.held} assertions held${r.verdict === 'broken' ? `, ${r.failures} warnings` : ''}`);
   }
   return doc.end({ prettyPrint: true });

@@ -79,7 +79,9 @@ describe('vaero test against the stub', () => {
       expect(checksSuite!.testcase).toHaveLength(report.checks.length);
       expect(rulesSuite!.testcase).toHaveLength(report.rules.length);
       expect(rulesSuite!['@failures']).toBe('0');
-      expect(rulesSuite!['@skipped']).toBe('0');
+      // Skipped: only Retry-After, judged on 429s, which no request of the run met.
+      expect(report.rules.filter((r) => r.verdict === 'skipped').map((r) => r.id)).toEqual(['response.retry-after']);
+      expect(rulesSuite!['@skipped']).toBe('1');
 
       noTokens(run.stdout, run.stderr, readFileSync(files.junit, 'utf8'), readFileSync(files.json, 'utf8'), readFileSync(files.html, 'utf8'));
     } finally {
@@ -171,13 +173,24 @@ describe('vaero test against jobs that never move: inconclusive', () => {
     const stub = await startStub({ port: 0, host: '127.0.0.1', speed: 0, log: false });
     try {
       const args = ['--base-url', stub.baseUrl, '--seed', '12', '--job-timeout', '800', '--no-progress'];
-      const run = await vaero(args, { VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B });
+      const junit = { strict: join(dir, 'inconclusive.xml'), allowed: join(dir, 'inconclusive-allowed.xml') };
+      const run = await vaero([...args, '--junit', junit.strict], { VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B });
       expect(run.code).toBe(3);
       expect(run.stdout).toMatch(/^INCONCLUSIVE: rules \d+ held, 0 broken/m);
       expect(run.stdout).toMatch(/NOT JUDGED[^]*job\.fine_tuned_model\.suffix: job ftjob-\S+ \(ftm-contract-suite-\{uuid\}\) was still validating_files after --job-timeout 800 ms/);
-      const allowed = await vaero([...args, '--allow-inconclusive'], { VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B });
+      const allowed = await vaero([...args, '--allow-inconclusive', '--junit', junit.allowed], { VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B });
       expect(allowed.code).toBe(0);
       expect(allowed.stdout).toContain('INCONCLUSIVE');
+      // JUnit agrees with the exit code: exit 3, the unjudged rule is a failure of type not-judged
+      // with its reason; exit 0 (--allow-inconclusive), it is skipped.
+      type Case = { '@name': string; failure?: { '@type': string; '@message': string }; skipped?: { '@message': string } };
+      const rulesSuite = (file: string) => (convert(readFileSync(file, 'utf8'), { format: 'object' }) as { testsuites: { testsuite: { '@failures': string; testcase: Case[] }[] } }).testsuites.testsuite[1]!;
+      const unjudged = (file: string) => rulesSuite(file).testcase.find((c) => c['@name'].startsWith('job.fine_tuned_model.suffix '))!;
+      expect(unjudged(junit.strict).failure).toMatchObject({ '@type': 'not-judged', '@message': expect.stringMatching(/was still validating_files after --job-timeout 800 ms/) });
+      expect(Number(rulesSuite(junit.strict)['@failures'])).toBeGreaterThan(0);
+      expect(unjudged(junit.allowed).failure).toBeUndefined();
+      expect(unjudged(junit.allowed).skipped?.['@message']).toMatch(/was still validating_files/);
+      expect(rulesSuite(junit.allowed)['@failures']).toBe('0');
       expect(await vaero(['--base-url', stub.baseUrl, '--max-wait', 'soon'], { VAERO_TOKEN: TOKEN })).toMatchObject({ code: 2 });
     } finally {
       await stub.close();

@@ -2,7 +2,11 @@
  * `--level reference|contract`: a full implementation whose job objects carry exactly
  * the fields Vaero documents (the real stub behind a thin front that strips finished_at
  * and error) conforms at reference level (`vaero test --level reference --profile full`
- * exits 0) and is reported at contract level under inferred rules only.
+ * exits 0) and is reported at contract level under inferred rules only. So does a
+ * stand-in built only from Vaero's pages (mutants/stand-in.ts: no list, cancel or events,
+ * 401 with param null, an unknown field named before a 17-character suffix): a failure
+ * whose cause is only an inferred choice is judged under that choice's rule
+ * (auth.bearer.param, request.check-order, error.code), never under a reference rule.
  */
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +15,7 @@ import { runContractSuite, type Report } from '../index.js';
 import { atLevel, severityAt } from '../level.js';
 import { cliPath, ensureBuilt, root } from './build.js';
 import { json, startMutant, withJson, type FrontResponse, type RunningTarget } from './mutants/front.js';
+import { referenceStandIn } from './mutants/stand-in.js';
 
 /** Only the fields the reference lists for a job: this contract's finished_at and error removed. */
 function referenceJob(job: Record<string, unknown>): Record<string, unknown> {
@@ -95,5 +100,50 @@ describe('a full implementation with only the reference\'s job fields', () => {
       );
     });
     expect(code).toBe(2);
+  });
+});
+
+/** Run `vaero test` (the built CLI) and give its exit code and output. */
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliPath, 'test', ...args], { cwd: root, env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout }),
+    );
+  });
+}
+
+describe("a stand-in written only from Vaero's pages", () => {
+  let standIn: RunningTarget;
+  let contract: Report;
+  beforeAll(async () => {
+    standIn = await startMutant(referenceStandIn);
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+
+  it('at contract level fails under inferred rules only: the 401 param, the order of checks, the missing routes and fields', async () => {
+    contract = await runContractSuite({ baseUrl: standIn.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000 });
+    expect(contract.outcome).toBe('nonconform');
+    const broken = contract.summary.brokenRules;
+    expect(broken).toEqual(expect.arrayContaining(['auth.bearer.param', 'request.check-order', 'job.finished_at']));
+    expect(broken.filter((id) => rule(id).source === 'reference'), JSON.stringify(broken)).toEqual([]);
+    // The reference rules the stand-in's choices touched are judged on what the reference says, and held.
+    for (const id of ['auth.bearer', 'create.suffix']) expect(contract.rules.find((r) => r.id === id)?.verdict, id).toBe('held');
+    // A 401 with param null is reported under auth.bearer.param, naming the answer.
+    const param = contract.checks.flatMap((c) => c.failures).find((f) => f.ruleId === 'auth.bearer.param');
+    expect(param?.exchange?.response?.status).toBe(401);
+  });
+
+  it('at reference level it conforms; `vaero test --level reference` exits 0, `--level contract` exits 1', async () => {
+    const reference = atLevel(contract, 'reference');
+    expect(reference.summary.brokenRules).toEqual([]);
+    expect(reference.outcome, reference.inconclusiveBecause.join('\n')).toBe('conform');
+    const env = { VAERO_TOKEN: 'standin-org-a', VAERO_TOKEN_B: 'standin-org-b' };
+    const args = ['--base-url', standIn.baseUrl, '--profile', 'full', '--seed', String(SEED), '--job-timeout', '10000', '--no-progress'];
+    const ref = await cli([...args, '--level', 'reference'], env);
+    expect(ref.code, ref.stdout.slice(-2000)).toBe(0);
+    const con = await cli([...args, '--level', 'contract'], env);
+    expect(con.code, con.stdout.slice(-2000)).toBe(1);
   });
 });

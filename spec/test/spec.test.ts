@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { validate as validateOpenApi } from '@readme/openapi-parser';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 import { describe, expect, it } from 'vitest';
-import { document, operations, rules, schemaValidator, specPath, specText, validateBody, validateResponse } from '../index.js';
+import { document, headerValueValid, keywordRulesAt, keywordRulesOf, operation, operations, rule, rules, schemaValidator, specPath, specText, validateBody, validateResponse } from '../index.js';
 
 const root = join(specPath, '..', '..');
 const run = promisify(execFile);
@@ -165,23 +165,49 @@ describe('x-vaero-rule', () => {
   it('the raw document has no rule without an id (which the map could not hold)', () => {
     const count = (specText.match(/^\s*x-vaero-rule:\s*$/gm) ?? []).length;
     const listed = (document as unknown as { 'x-vaero-rules': unknown[] })['x-vaero-rules'].length;
-    // Keyword rules declared in place (an object; a string names a rule declared elsewhere).
-    let declaredForKeywords = 0;
-    const walk = (n: unknown): void => {
-      if (Array.isArray(n)) return n.forEach(walk);
-      if (n === null || typeof n !== 'object') return;
-      for (const [k, v] of Object.entries(n)) {
-        if (k === 'x-vaero-keyword-rules') {
-          for (const r of Object.values(v as object)) {
-            if (typeof r === 'object') declaredForKeywords++;
-            else expect(rules.has(r as string), String(r)).toBe(true);
-          }
-        } else walk(v);
+    expect(rules.size).toBe(count + listed);
+  });
+
+  it('per-keyword provenance is one map outside the schemas: each key a keyword of a schema node, each value a declared rule', () => {
+    const map = (document as unknown as { 'x-vaero-keyword-rules': Record<string, string> })['x-vaero-keyword-rules'];
+    expect(Object.keys(map).length).toBeGreaterThan(10);
+    for (const [ptr, id] of Object.entries(map)) {
+      expect(rules.has(id), `${ptr} -> ${id}`).toBe(true);
+      const segs = ptr.slice(2).split('/').map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const parent = segs.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], document) as Record<string, unknown> | undefined;
+      // The keyword is there, on an object that is a schema (it has the keyword itself, not a property of that name).
+      expect(parent && segs[segs.length - 1]! in parent, ptr).toBe(true);
+      expect(typeof parent?.properties === 'object' && segs[segs.length - 1]! in (parent.properties as object), `${ptr} names a property, not a keyword`).toBe(false);
+    }
+    // No schema object carries a provenance map of its own: schema walkers (Portman, Dredd) read only JSON Schema.
+    expect(specText).not.toMatch(/^\s+x-vaero-keyword-rules:/m);
+  });
+
+  it('keyword provenance: a keyword the map names has its rule, other keywords the rule of their node', () => {
+    const create = operation('createFineTuningJob');
+    expect(keywordRulesOf((create.requestSchema!.properties as Record<string, unknown>).suffix)).toEqual({ minLength: 'create.suffix.not-empty' });
+    expect(keywordRulesOf({ minLength: 1 })).toEqual({});
+    const unauthorized = operation('listFiles').responses.get(401)!.schema;
+    expect(keywordRulesAt(unauthorized, '/error/param').map((r) => r.id)).toEqual(['auth.bearer.param']);
+    expect(keywordRulesAt(unauthorized, '/error/code').map((r) => r.id)).toEqual(['error.code']);
+    expect(keywordRulesAt(operation('listFiles').responses.get(400)!.schema, '/error/param')).toEqual([]);
+    expect(rule('job.fine_tuned_model.format').location).toBe('#/components/schemas/FineTuningJob/properties/fine_tuned_model/pattern');
+  });
+
+  it('every declared answer requires X-Request-Id (response.request-id); every 429 requires Retry-After in whole seconds (response.retry-after)', () => {
+    for (const op of operations) {
+      for (const [status, res] of op.responses) {
+        const names = res.headers.filter((h) => h.required).map((h) => `${h.name}=${h.ruleId}`);
+        expect(names, `${op.operationId} ${status}`).toContain('X-Request-Id=response.request-id');
+        if (status === 429) expect(names, `${op.operationId} 429`).toContain('Retry-After=response.retry-after');
+        else expect(names.some((n) => n.startsWith('Retry-After')), `${op.operationId} ${status}`).toBe(false);
       }
-    };
-    walk(document);
-    expect(declaredForKeywords).toBeGreaterThan(5);
-    expect(rules.size).toBe(count + listed + declaredForKeywords);
+    }
+    const retryAfter = operation('listFiles').responses.get(429)!.headers.find((h) => h.name === 'Retry-After')!;
+    expect(['1', '0', ' 30 '].map((v) => headerValueValid(retryAfter, v))).toEqual([true, true, true]);
+    expect(['1.5', '-1', '', 'Wed, 21 Oct 2015 07:28:00 GMT'].map((v) => headerValueValid(retryAfter, v))).toEqual([false, false, false, false]);
+    const requestId = operation('listFiles').responses.get(200)!.headers.find((h) => h.name === 'X-Request-Id')!;
+    expect([headerValueValid(requestId, 'req_1'), headerValueValid(requestId, '')]).toEqual([true, false]);
   });
 
   it('every reference rule names the page of the reference that states it; an inferred rule names none', () => {

@@ -343,6 +343,15 @@ export const mutants: Mutant[] = [
       return verdict.ok ? r : jsonAnswer(400, errorBody(verdict.violation));
     },
   },
+  {
+    name: 'drops-request-id',
+    fault: 'Answers come without the X-Request-Id header (the log line still has the id).',
+    breaks: 'response.request-id',
+    response: (_r, res) => {
+      const { 'x-request-id': _dropped, ...headers } = res.headers;
+      return { ...res, headers };
+    },
+  },
   // Faults inside the request gate the servers share (its answer policy): mutants/gate.ts.
   ...gateMutants,
   // ---- the naive 201 server's faults, one at a time, and faults that hide behaviour ----
