@@ -3,7 +3,7 @@
  * interface, calling the service's control directly (the MSW handlers have no server to
  * send admin requests to). A refused call throws the same StubControlError.
  */
-import { errorBody } from '../mock/http/answer-policy.js';
+import { errorBody } from '../mock/errors/answer-policy.js';
 import { StubControlError, type StubSteering } from '../mock/stub/control-client.js';
 import type { Result } from '../mock/stub/service/result.js';
 import type { StubService } from '../mock/stub/service/service.js';

@@ -9,7 +9,7 @@
  *
  * What it does not hold: how a server answers a bad request (order of checks, which one
  * error, its status, `param` and code, the envelope). That is the servers' answer policy,
- * in mock/http/answer-policy.ts; the contract suite judges it and never imports it.
+ * in mock/errors/answer-policy.ts; the contract suite judges it and never imports it.
  */
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -378,7 +378,7 @@ export function matchOperation(
 
 // ---------------------------------------------------------------------------
 // Validation: errors as data. Which one error a server answers with (status, param, code,
-// order of checks) is the servers' answer policy, not the contract's data: mock/http/answer-policy.ts.
+// order of checks) is the servers' answer policy, not the contract's data: mock/errors/answer-policy.ts.
 // ---------------------------------------------------------------------------
 /**
  * The rule that governs a schema violation at this place (of this keyword, when given);

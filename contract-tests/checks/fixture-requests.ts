@@ -79,6 +79,7 @@ export function fixtureRequest(f: RequestFixture, subs: Substitutions): SendOpti
     o.multipart = { fields, files };
   } else if (f.rawBody !== undefined || f.body !== undefined) {
     o.raw = f.rawBody !== undefined ? replaceIdsInRaw(f.rawBody, ids) : JSON.stringify(replaceIds(f.body, ids));
+    if (f.rawBodyEncoding) o.rawEncoding = f.rawBodyEncoding;
     if (!('content-type' in headers)) headers['content-type'] = f.contentType ?? 'application/json';
   }
   o.as = as;

@@ -28,6 +28,8 @@ export interface SendOptions {
   json?: unknown;
   /** A raw text body, sent as is (content type only if a header gives one). */
   raw?: string;
+  /** How `raw` becomes bytes: utf8 (default), or latin1 (one byte per character: a body that is not UTF-8). */
+  rawEncoding?: 'utf8' | 'latin1';
   multipart?: { fields: Record<string, string>; files: { field: string; filename: string; contentType: string; content: Uint8Array }[] };
   /** Cleanup requests may go over the budget: what the run created is removed anyway. */
   exempt?: boolean;
@@ -247,7 +249,7 @@ export class HttpClient {
     } else if (o.raw !== undefined) {
       recordedBody = o.raw;
       // Bytes, so fetch adds no content type of its own.
-      body = Buffer.from(o.raw, 'utf8');
+      body = Buffer.from(o.raw, o.rawEncoding ?? 'utf8');
     } else if (o.multipart) {
       const form = new FormData();
       for (const [k, v] of Object.entries(o.multipart.fields)) form.append(k, v);

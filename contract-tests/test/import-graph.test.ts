@@ -77,6 +77,6 @@ describe('the judge imports nothing of the judged', () => {
 
   it('would see a violation: the same walk from the stub reaches the answer policy', () => {
     const fromStub = [...reachable([join(root, 'mock/stub/index.ts')]).keys()].map(rel);
-    expect(fromStub).toContain('mock/http/answer-policy.ts');
+    expect(fromStub).toContain('mock/errors/answer-policy.ts');
   });
 });

@@ -8,8 +8,9 @@
  */
 import type { Duplex } from 'node:stream';
 import { rule } from '../../spec/index.js';
-import { errorBody, violation, type Violation } from './answer-policy.js';
-import { EXPOSED_HEADERS, newRequestId, REQUEST_ID_HEADER } from './request-id.js';
+import { errorBody, violation, type Violation } from '../errors/answer-policy.js';
+import { addCorsHeaders } from '../core/steps/cors.js';
+import { newRequestId, REQUEST_ID_HEADER } from './request-id.js';
 
 type ParserError = Error & { code?: string; reason?: string };
 
@@ -26,17 +27,14 @@ export function parserViolation(err: ParserError): Violation {
 /** The raw HTTP answer for a parser rejection: envelope, CORS, request id, Connection: close. */
 export function parserAnswer(v: Violation, requestId: string): string {
   const body = JSON.stringify(errorBody(v));
-  return [
-    `HTTP/1.1 ${v.status} ${STATUS_TEXT[v.status] ?? 'Bad Request'}`,
-    'Content-Type: application/json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Access-Control-Allow-Origin: *',
-    `Access-Control-Expose-Headers: ${EXPOSED_HEADERS.join(',')}`,
-    `${REQUEST_ID_HEADER}: ${requestId}`,
-    'Connection: close',
-    '',
-    body,
-  ].join('\r\n');
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    [REQUEST_ID_HEADER]: requestId,
+    Connection: 'close',
+  };
+  addCorsHeaders(undefined, headers);
+  return [`HTTP/1.1 ${v.status} ${STATUS_TEXT[v.status] ?? 'Bad Request'}`, ...Object.entries(headers).map(([k, value]) => `${k}: ${value}`), '', body].join('\r\n');
 }
 
 /** A 'clientError' listener that answers in the envelope and logs one line (`- - <status> <id> ...`). */

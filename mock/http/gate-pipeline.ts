@@ -4,18 +4,19 @@
  * IncomingMessage in request-gate.ts, a Fetch Request in fetch-gate.ts), shared by the stub and
  * the Prism mock's front so that both answer a bad request alike, with the same words:
  *
- *   1. route 404 (HEAD is GET's route)  2. bearer auth 401  3. content type / content coding 415
+ *   1. route 404 (HEAD is GET's route)  2. bearer auth 401  3. content type (a JSON one in UTF-8) / content coding 415
  *   4. size 413 (x-vaero-max-body-bytes, the body drained first)
- *   5. JSON or multipart syntax 400  6. schema 400: query, then body or form
+ *   5. JSON (as UTF-8) or multipart syntax 400  6. schema 400: query, then body or form
  *
- * A server runs its own checks between auth and the body (the stub maps the token to an
- * organization, answers simulated statuses) by calling the two halves itself:
- * `checkHead` (steps 1–2) then `checkBody` (steps 3–6); `admit` runs both. What follows
- * (state, step 7; or Prism) is the server's.
+ * The request core (mock/core) runs the two halves as steps of its own, `checkHeadWith`
+ * (steps 1–2, the `route` step) and `checkBodyWith` (steps 3–6, the `input` step), with a
+ * server's own steps between them (the stub's organization, the steering headers). What
+ * follows (state, step 7; or Prism) is the server's last step.
  */
 import { basePath, matchOperation, rule, type Operation } from '../../spec/index.js';
-import { admitBody, admitForm, admitQuery, violation, type Violation } from './answer-policy.js';
+import { admitBody, admitForm, admitQuery, violation, type Violation } from '../errors/answer-policy.js';
 import { readBearer } from './bearer.js';
+import { declaresOtherCharset, decodeUtf8 } from './json-encoding.js';
 
 /** How much of a body was read and dropped (see body.ts): not `complete`, the answer closes the connection. */
 export type Drained = { complete: boolean; bytes: number };
@@ -60,6 +61,8 @@ const RULE = {
   contentType: rule('request.content-type').id,
   size: rule('request.body-size').id,
   json: rule('request.malformed-json').id,
+  jsonUtf8: rule('request.json-utf8').id,
+  jsonCharset: rule('request.json-charset').id,
   multipart: rule('request.malformed-multipart').id,
 };
 
@@ -105,7 +108,6 @@ export type Rejected = { ok: false; violation: Violation; operation?: Operation;
 export type Aborted = { ok: false; aborted: true };
 
 const basePrefix = basePath + '/';
-const utf8 = new TextDecoder();
 
 /** Steps 1–2: route, then bearer auth. */
 export function checkHeadWith(req: RequestReader): { ok: true; head: RequestHead } | Rejected {
@@ -182,6 +184,11 @@ export async function checkBodyWith(req: RequestReader, head: RequestHead, optio
       const got = req.header('content-type') ? `Content-Type ${req.header('content-type')}` : 'A request without a Content-Type';
       return reject(op, 415, 'unsupported_media_type', `${got} is not supported here; send ${op.requestMediaTypes.join(' or ')}`);
     }
+    // …a JSON body in UTF-8, the one charset JSON has
+    const otherCharset = media === 'application/json' ? declaresOtherCharset(req.header('content-type')) : undefined;
+    if (otherCharset !== undefined) {
+      return reject(op, 415, 'unsupported_media_type', `JSON must be UTF-8; Content-Type declares charset ${otherCharset}`, 'content-type', RULE.jsonCharset);
+    }
     const coding = req.header('content-encoding');
     if (coding !== undefined && coding.trim() !== '' && coding.trim().toLowerCase() !== 'identity') {
       return reject(op, 415, 'unsupported_media_type', `Content-Encoding ${coding} is not supported here; send the body unencoded`, 'content-encoding');
@@ -251,7 +258,8 @@ export async function readJsonWith(
 ): Promise<{ ok: true; value: unknown; raw: Uint8Array } | Rejected | Aborted> {
   const read = await req.readBody(max);
   if (!read.ok) return 'aborted' in read ? read : tooLarge(op, max!, read.tooLarge);
-  const text = utf8.decode(read.body);
+  const text = decodeUtf8(read.body);
+  if (text === undefined) return { ok: false, operation: op, violation: violation(400, RULE.jsonUtf8, 'invalid_json', 'The request body is not valid JSON: it is not UTF-8') };
   if (options.empty !== undefined && text.trim() === '') return { ok: true, value: options.empty, raw: read.body };
   try {
     return { ok: true, value: JSON.parse(text), raw: read.body };
@@ -260,7 +268,7 @@ export async function readJsonWith(
   }
 }
 
-/** A 415 naming the header at fault: content-type for an undeclared media type, content-encoding for a coding. */
-function reject(op: Operation, status: 415, code: string, message: string, header: 'content-type' | 'content-encoding' = 'content-type'): Rejected {
-  return { ok: false, operation: op, violation: violation(status, RULE.contentType, code, message, header) };
+/** A 415 naming the header at fault: content-type for an undeclared media type or charset, content-encoding for a coding. */
+function reject(op: Operation, status: 415, code: string, message: string, header: 'content-type' | 'content-encoding' = 'content-type', ruleId = RULE.contentType): Rejected {
+  return { ok: false, operation: op, violation: violation(status, ruleId, code, message, header) };
 }

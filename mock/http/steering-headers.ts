@@ -15,7 +15,7 @@
  */
 import parsePreferHeader from 'parse-prefer-header';
 import type { Operation } from '../../spec/index.js';
-import { errorBody, type Violation } from './answer-policy.js';
+import { errorBody, type Violation } from '../errors/answer-policy.js';
 import { MOCK_STATUS_HEADER, PREFER_HEADER } from './header-names.js';
 
 export { MOCK_STATUS_HEADER, PREFER_HEADER };
@@ -37,12 +37,12 @@ export interface Steering {
   ignored?: string;
 }
 
-type Headers = Record<string, string | string[] | undefined>;
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+/** Reads a request header by its lower-case name (several values joined, as Node and Fetch do). */
+export type HeaderReader = (name: string) => string | undefined;
 
-export function readSteering(headers: Headers, op: Operation): { ok: true; steering: Steering } | { ok: false; violation: Violation } {
-  const mockStatus = first(headers[MOCK_STATUS_HEADER])?.trim();
-  const prefer = parsePreferHeader(headers[PREFER_HEADER]);
+export function readSteering(header: HeaderReader, op: Operation): { ok: true; steering: Steering } | { ok: false; violation: Violation } {
+  const mockStatus = header(MOCK_STATUS_HEADER)?.trim();
+  const prefer = parsePreferHeader(header(PREFER_HEADER));
   const steering: Steering = {};
   const asked = mockStatus ?? (typeof prefer.code === 'string' ? prefer.code.trim() : prefer.code === true ? '' : undefined);
   const askedBy = mockStatus !== undefined ? MOCK_STATUS_HEADER : PREFER_HEADER;

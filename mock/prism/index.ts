@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { basePath } from '../../spec/index.js';
-import { clientErrorListener } from '../http/client-error.js';
+import type { Duplex } from 'node:stream';
 import { createFront } from './front.js';
 import { startPrismProcess } from './prism-process.js';
 
@@ -42,7 +42,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Pr
   });
   const app = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log });
   const server = app.listen(options.port ?? 4010, host);
-  server.on('clientError', clientErrorListener(options.log));
+  server.on('clientError', app.locals.onClientError as (err: Error, socket: Duplex) => void);
   try {
     await once(server, 'listening');
   } catch (e) {

@@ -2,12 +2,12 @@
  * Prism's verdict in the contract's terms. Prism answers every violation with one
  * fixed example body, but names each violation in its `sl-violations` response header
  * (location, ajv keyword, message). This turns that list into ajv-shaped errors and
- * lets the servers' answer policy (`firstViolation`, mock/http/answer-policy.ts) choose
+ * lets the servers' answer policy (`firstViolation`, mock/errors/answer-policy.ts) choose
  * among them, so Prism's answer gets the same status, `param` and rule as the stub's.
  */
 import type { ErrorObject } from 'ajv';
 import { rule, type Operation } from '../../spec/index.js';
-import { firstViolation, violation, type Violation } from '../http/answer-policy.js';
+import { firstViolation, violation, type Violation } from '../errors/answer-policy.js';
 
 /** One entry of Prism's `sl-violations` header. */
 export interface PrismViolation {

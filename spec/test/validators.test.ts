@@ -1,6 +1,6 @@
 /**
  * The spec module's validators return errors as data (which one a server answers is the
- * servers' answer policy, mock/http/answer-policy.ts); routing, figures and the rule a
+ * servers' answer policy, mock/errors/answer-policy.ts); routing, figures and the rule a
  * schema location falls under are the contract's data.
  */
 import { describe, expect, it } from 'vitest';

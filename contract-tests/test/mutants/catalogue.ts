@@ -3,7 +3,7 @@
  * fault, and names the rule the contract suite must report broken.
  */
 import { baseModels, createDefaults, operation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
-import { admitBody, errorBody, violation } from '../../../mock/http/answer-policy.js';
+import { admitBody, errorBody, violation } from '../../../mock/errors/answer-policy.js';
 import type { StubService } from '../../../mock/stub/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
 import { gateMutants } from './gate.js';

@@ -1,6 +1,6 @@
 /**
  * Mutants with a fault inside the request gate the stub and the mock share: the servers'
- * answer policy (mock/http/answer-policy.ts) picking the wrong error first, naming the
+ * answer policy (mock/errors/answer-policy.ts) picking the wrong error first, naming the
  * wrong `param`, or giving an error the wrong `type`. Each is the real stub behind a thin
  * front that answers a create the way the faulty policy would: the spec's own validator
  * finds the errors, then the real policy function chooses among them with ONE thing
@@ -8,7 +8,7 @@
  * its generated checks, not only with the labelled fixtures (contract-tests/test/gate-mutants.test.ts).
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { errorBody, firstViolation, type Violation } from '../../../mock/http/answer-policy.js';
+import { errorBody, firstViolation, type Violation } from '../../../mock/errors/answer-policy.js';
 import { operation, validateBody, type SchemaObject } from '../../../spec/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../../spec/index.js';
 import { startPrismMock } from '../../prism/index.js';
 import { startStub } from '../../stub/server.js';
-import { FLUSH_MS } from '../../stub/http/log.js';
+import { FLUSH_MS } from '../log.js';
 
 interface Server {
   baseUrl: string;

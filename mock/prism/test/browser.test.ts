@@ -10,6 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../../fixtures/index.js';
 import { startPrismMock, type PrismMock } from '../index.js';
+import { FLUSH_MS } from '../../http/log.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 let browser: Browser;
@@ -55,7 +56,8 @@ describe('the mock called from a browser page on another origin', () => {
     expect(results[1]).toMatchObject({ status: 400, body: { error: { param: 'suffix', type: 'invalid_request_error' } } });
     expect(results[2]).toMatchObject({ status: 401, body: { error: { param: 'authorization' } } });
     // The browser sent a preflight first (a JSON POST with Authorization is not a simple request).
-    expect(seen.some((l) => l.startsWith('OPTIONS /v1/fine_tuning/jobs 204'))).toBe(true);
+    await new Promise((r) => setTimeout(r, FLUSH_MS + 10)); // the log is written in batches
+    expect(seen.some((l) => / OPTIONS \/v1\/fine_tuning\/jobs 204 /.test(l))).toBe(true);
     await tab.close();
   });
 });

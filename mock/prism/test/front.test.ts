@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { operation, validateResponse } from '../../../spec/index.js';
+import { FLUSH_MS } from '../../http/log.js';
 import { createFront } from '../front.js';
 import { translateViolations, type PrismViolation } from '../translate.js';
 
@@ -130,8 +131,8 @@ describe("Prism's own answers", () => {
     const res = await fetch(`${base}/fine_tuning/jobs`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"training_files":["file-abc123"],"suffix":"ok"}' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { param: string } }).error.param).toBe('suffix');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(logged.at(-1)).toMatch(/^POST \/v1\/fine_tuning\/jobs 400 [\d.]+ms req_[0-9a-f]{32} create\.suffix param=suffix \(Prism only\)$/);
+    await new Promise((r) => setTimeout(r, FLUSH_MS + 10)); // the log is written in batches
+    expect(logged.at(-1)).toMatch(/^\d\d:\d\d:\d\d\.\d{3} POST \/v1\/fine_tuning\/jobs 400 \d+\.\dms req_[0-9a-f]{32} rule=create\.suffix param=suffix \(Prism only\)$/);
   });
 
   it.each([

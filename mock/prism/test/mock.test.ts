@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, requestFixtures, toHttpRequest, type RequestFixture } from '../../../fixtures/index.js';
 import { operation, validateResponse } from '../../../spec/index.js';
+import { FLUSH_MS } from '../../http/log.js';
 import { referenceCurl } from '../cli.js';
 import { startPrismMock, type PrismMock } from '../index.js';
 
@@ -107,13 +108,15 @@ describe('the Prism mock', () => {
   });
 
   it('writes one human log line per request: method, path, status, ms, and rule and param for a rejection', async () => {
+    await new Promise((r) => setTimeout(r, FLUSH_MS + 10)); // earlier tests' lines written
     const before = lines.length;
     await send(fixture('create-suffix-17-astral'));
     await send(fixture('list-jobs-default'));
+    await new Promise((r) => setTimeout(r, FLUSH_MS + 10)); // the log is written in batches
     const mine = lines.slice(before);
     expect(mine).toHaveLength(2);
-    expect(mine[0]).toMatch(/^POST \/v1\/fine_tuning\/jobs 400 \d+(\.\d)?ms req_[0-9a-f]{32} create\.suffix param=suffix$/);
-    expect(mine[1]).toMatch(/^GET \/v1\/fine_tuning\/jobs 200 \d+(\.\d)?ms req_[0-9a-f]{32}$/);
+    expect(mine[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} POST \/v1\/fine_tuning\/jobs 400 \d+\.\dms req_[0-9a-f]{32} rule=create\.suffix param=suffix$/);
+    expect(mine[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET \/v1\/fine_tuning\/jobs 200 \d+\.\dms req_[0-9a-f]{32}$/);
     expect(lines.join('\n')).not.toMatch(/\[prism\]|Prism is listening/);
   });
 });

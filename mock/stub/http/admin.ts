@@ -1,28 +1,21 @@
 /**
  * The stub's admin endpoints, under /__vaero/ (outside the API's base path, so never
- * mistaken for part of it): thin routes over the service's control (service/control.ts).
- * Each takes the caller's bearer token as the organization it steers, reads a JSON body
- * through the request gate's readJson (same 413 and 400 as the API), and answers the
- * control's Result.
+ * mistaken for part of it): thin routes over the service's control (service/control.ts),
+ * as one step of the request core. Each takes the caller's bearer token as the organization
+ * it steers, reads a JSON body through the request gate's readJsonWith (same 413 and 400 as
+ * the API), and answers the control's Result.
  */
-import type { IncomingMessage } from 'node:http';
 import { operation } from '../../../spec/index.js';
-import { violation, type Violation } from '../../http/answer-policy.js';
+import { violation } from '../../errors/answer-policy.js';
 import { readBearer } from '../../http/bearer.js';
-import { authViolation, readJson, type Aborted, type Rejected } from '../../http/request-gate.js';
+import { authViolation, readJsonWith, type RequestReader } from '../../http/gate-pipeline.js';
+import { ABORTED, rejection, type Answer, type Step } from '../../core/exchange.js';
 import type { FileSeed, JobSeed, Latency } from '../service/control.js';
 import { err, ok, type Result } from '../service/result.js';
 import { RULES } from '../service/rules.js';
 import type { StubService } from '../service/service.js';
 import { mockFailure } from '../service/dispatch.js';
 import { ADMIN_PREFIX } from './headers.js';
-
-export interface AdminResponder {
-  send(status: number, body: unknown): void;
-  reject(v: Violation): void;
-  /** The gate's refusal of a body (too large, malformed, client gone). */
-  refuse(r: Rejected | Aborted): void;
-}
 
 /** The fail-next body's own limit (it is a code and a message). */
 export const ADMIN_MAX_BODY_BYTES = 4096;
@@ -63,23 +56,27 @@ function mapped<T, U>(r: Result<T>, f: (v: T) => U): Result<U> {
 
 export const isAdminPath = (url: string): boolean => url.startsWith(ADMIN_PREFIX);
 
-export async function handleAdmin(req: IncomingMessage, service: StubService, answer: AdminResponder): Promise<void> {
-  const url = req.url ?? '';
+/** The admin endpoints as a step: a request under /__vaero/ is answered here, any other passes on. */
+export function admin(service: StubService): Step {
+  return (x) => (isAdminPath(x.reader.url) ? answerAdmin(service, x.reader) : undefined);
+}
+
+async function answerAdmin(service: StubService, req: RequestReader): Promise<Answer> {
+  const url = req.url;
   const q = url.indexOf('?');
   const path = (q === -1 ? url : url.slice(0, q)).slice(ADMIN_PREFIX.length - 1);
   const route = ROUTES[`${req.method} ${path}`];
-  if (!route) return answer.reject(violation(404, RULES.unknownRoute, 'route_not_found', `No route ${req.method} ${ADMIN_PREFIX.slice(0, -1)}${path}`));
-  const bearer = readBearer(req.headers.authorization);
+  if (!route) return rejection(violation(404, RULES.unknownRoute, 'route_not_found', `No route ${req.method} ${ADMIN_PREFIX.slice(0, -1)}${path}`));
+  const bearer = readBearer(req.header('authorization'));
   const org = 'problem' in bearer ? err(authViolation(bearer.problem)) : service.authenticate(bearer.token);
-  if (!org.ok) return answer.reject(org.error);
+  if (!org.ok) return rejection(org.error);
   let body: unknown;
   if (route.maxBody !== undefined) {
     // A blank body is an empty object: `curl -X POST …/reset` needs no body.
-    const read = await readJson(req, route.maxBody, undefined, { empty: {} });
-    if (!read.ok) return answer.refuse(read);
+    const read = await readJsonWith(req, route.maxBody, undefined, { empty: {} });
+    if (!read.ok) return 'aborted' in read ? ABORTED : rejection(read.violation, read.close);
     body = read.value;
   }
   const result = route.run(service, org.value, body);
-  if (!result.ok) return answer.reject(result.error);
-  answer.send(200, result.value);
+  return result.ok ? { status: 200, body: result.value } : rejection(result.error);
 }

@@ -18,7 +18,7 @@ import {
   type OperationId,
   type VaeroFile,
 } from '../../../spec/index.js';
-import { admitBody, violation } from '../../http/answer-policy.js';
+import { admitBody, violation } from '../../errors/answer-policy.js';
 import type { LifecycleClock } from './clock.js';
 import { fineTunedModelName, newFileId, newJobId } from './ids.js';
 import type { JournalRecord } from './journal.js';

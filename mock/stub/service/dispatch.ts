@@ -1,18 +1,30 @@
 /**
- * Step 7, the state: an admitted request (gate-pipeline.ts) handed to the service operation
- * its operationId names. Shared by the stub's Express adapter and the MSW handlers, so both
- * call the service the same way, with the same `Vaero-Mock-Fail` handling.
+ * Step 7, the state: a checked call (what the request gate admitted, as data) handed to the
+ * service operation its operationId names. The request core's state step (mock/core) calls it
+ * for the stub and the MSW handlers alike; a failure asked for (Vaero-Mock-Fail, read by the
+ * core) arrives here as data, never as a header.
  */
 import type { FineTuningJobError, OperationId } from '../../../spec/index.js';
-import type { AdmittedRequest } from '../../http/gate-pipeline.js';
-import { MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER } from '../../http/header-names.js';
 import type { Result } from './result.js';
 import type { CreateJobInput, PageInput, StubService } from './service.js';
 
+/** What the service needs of an admitted request (the gate's AdmittedRequest is one). */
+export interface OperationCall {
+  operation: { operationId: OperationId };
+  pathParams: Record<string, string>;
+  /** Typed and defaulted by the spec's schema. */
+  query: Record<string, unknown>;
+  /** A JSON body, checked and defaulted. */
+  body?: unknown;
+  /** A multipart body's fields as text. */
+  form?: Record<string, string>;
+  /** The multipart part named `file`. */
+  file?: { filename: string; data: Uint8Array };
+}
 
 interface Context {
   org: string;
-  request: AdmittedRequest;
+  request: OperationCall;
   failure?: FineTuningJobError;
 }
 
@@ -46,14 +58,9 @@ export function mockFailure(code: string, message: string | string[] | undefined
 }
 
 /**
- * Run the admitted request against the service, as the organization `org`. `header` reads a
- * request header (Vaero-Mock-Fail on a create).
+ * Run the call against the service, as the organization `org`. `failure`: how a created job
+ * is to end (Vaero-Mock-Fail on a create).
  */
-export function dispatch(service: StubService, org: string, request: AdmittedRequest, header: (name: string) => string | undefined): Result<unknown> {
-  const ctx: Context = { org, request };
-  if (request.operation.operationId === 'createFineTuningJob') {
-    const code = header(MOCK_FAIL_HEADER);
-    if (code?.trim()) ctx.failure = mockFailure(code, header(MOCK_FAIL_MESSAGE_HEADER));
-  }
-  return HANDLERS[request.operation.operationId](service, ctx);
+export function dispatch(service: StubService, org: string, request: OperationCall, failure?: FineTuningJobError): Result<unknown> {
+  return HANDLERS[request.operation.operationId](service, { org, request, failure });
 }

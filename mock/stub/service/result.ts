@@ -1,4 +1,4 @@
-import type { Violation } from '../../http/answer-policy.js';
+import type { Violation } from '../../errors/answer-policy.js';
 
 /** What every service function answers: its value, or the contract's error for the request. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: Violation };

@@ -4,7 +4,7 @@
  * already validated against the spec and answers a Result (its value, or the Violation
  * the contract prescribes). It is a plain object of functions so a test can wrap one.
  */
-import { violation } from '../../http/answer-policy.js';
+import { violation } from '../../errors/answer-policy.js';
 import {
   type BaseModel,
   type CreateFineTuningJobRequest,

@@ -1,5 +1,5 @@
 /** The files a job trains on: each one of the organization's files (or a shared sample), uploaded for fine-tuning. */
-import { violation } from '../../http/answer-policy.js';
+import { violation } from '../../errors/answer-policy.js';
 import { err, ok, type Result } from './result.js';
 import { RULES } from './rules.js';
 import type { Store } from './store.js';

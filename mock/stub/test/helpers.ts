@@ -12,7 +12,7 @@ import { basePath, matchOperation, operation, validateResponse, type OperationId
 import { ManualClock } from '../service/clock.js';
 import { createService, type ServiceOptions, type StubService } from '../service/service.js';
 import { createApp, type StubOptions } from '../http/app.js';
-import { FLUSH_MS } from '../http/log.js';
+import { FLUSH_MS } from '../../http/log.js';
 
 export interface TestStub {
   server: Server;

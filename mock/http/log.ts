@@ -1,5 +1,6 @@
 /**
- * Request logging that never blocks the request path: lines are queued, joined once per
+ * The Node servers' request log (the stub's, the Prism front's); the line itself is the core's
+ * (mock/core/log-line.ts). Logging that never blocks the request path: lines are queued, joined once per
  * batch (FLUSH_MS), and written to stdout with an asynchronous fs.write (libuv's
  * thread pool), so a slow terminal or pipe never stalls the server. If the reader stops
  * reading altogether, lines beyond a bound are dropped and counted rather than kept.
@@ -52,9 +53,9 @@ function createStdoutWriter(fd = 1): { write(text: string): void; flushSync(): v
 let stdout: ReturnType<typeof createStdoutWriter> | undefined;
 const flushers = new Set<() => void>();
 
-/** Queue lines and hand them to `sink` in batches (default: stdout; false: no logging). */
-export function createRequestLog(sink: LogSink | false | undefined): RequestLog {
-  if (sink === false) return () => {};
+/** Queue lines and hand them to `sink` in batches (default: stdout); false: no log at all (undefined). */
+export function createRequestLog(sink: LogSink | false | undefined): RequestLog | undefined {
+  if (sink === false) return undefined;
   let queue: string[] = [];
   const flush = (): void => {
     if (!queue.length) return;
@@ -79,10 +80,4 @@ export function createRequestLog(sink: LogSink | false | undefined): RequestLog 
   return (line) => {
     if (queue.push(line) === 1) setTimeout(flush, FLUSH_MS).unref();
   };
-}
-
-/** One human line (the time is added when it is written): method, path, status, duration, request id, and for a rejection the rule and param. */
-export function formatLine(method: string, url: string, status: number, ms: number, rejection?: { ruleId: string; param: string | null }, requestId?: string): string {
-  const base = `${method} ${url} ${status} ${ms.toFixed(1)}ms${requestId ? ` ${requestId}` : ''}`;
-  return rejection ? `${base} rule=${rejection.ruleId}${rejection.param === null ? '' : ` param=${rejection.param}`}` : base;
 }

@@ -7,7 +7,9 @@
  *
  * It lives beside the servers, not in spec/: the contract suite judges these answers from
  * the spec's data, its own generated cases and the labelled fixtures, and never imports
- * this file (contract-tests/test/import-graph.test.ts holds it to that).
+ * this file (contract-tests/test/import-graph.test.ts holds it to that). It sits below both
+ * the HTTP layer (mock/http, mock/core) and the stub's service (mock/stub/service), which
+ * answers its own errors as Violations without knowing HTTP: it imports only spec/.
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import {

@@ -1,0 +1,113 @@
+/**
+ * Step 7 of the Prism front: what the front's own checks let through is Prism's to answer.
+ * `forward` sends the admitted request to Prism and turns Prism's verdict (its sl-violations,
+ * its own failures) into the spec's envelope; `forwardAsked` has Prism answer an error status
+ * asked for with a steering header (its example for that status), whatever the client's body.
+ */
+import { rule, type Operation } from '../../spec/index.js';
+import { errorCodesFor, violation } from '../errors/answer-policy.js';
+import { asksForError } from '../http/steering-headers.js';
+import { rejection, type Answer, type Exchange, type Step } from '../core/exchange.js';
+import { askedAnswer } from '../core/steps/steering.js';
+import { parseViolationsHeader, translateViolations } from './translate.js';
+
+/** Headers of Prism's answer that are about its body, not about Prism. */
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after'];
+
+const RULE = { no5xx: rule('request.no-5xx-on-bad-input').id, declared: rule('response.status-declared').id };
+
+/** Prism compares the scheme word case-sensitively; HTTP does not, and the gate checked it. */
+const prismAuthorization = (header: string): string => header.trim().replace(/^bearer[ \t]+/i, 'Bearer ');
+
+const unreachable = (e: unknown): Answer => rejection(violation(500, RULE.no5xx, 'internal_error', `The mock's Prism is not reachable: ${(e as Error).message}`));
+
+/**
+ * A body the operation accepts, made from the spec: its first request example (JSON), or a
+ * form with each required field (a file part for a binary one, else the first allowed value).
+ */
+function validBodyFor(op: Operation): string | FormData | undefined {
+  if (!op.requestMediaTypes.length) return undefined;
+  if (op.requestMediaTypes.includes('application/json')) return JSON.stringify(Object.values(op.requestExamples)[0] ?? {});
+  const schema = op.requestSchema as { required?: string[]; properties?: Record<string, { enum?: string[]; format?: string; contentMediaType?: string }> };
+  const form = new FormData();
+  for (const name of schema.required ?? []) {
+    const p = schema.properties?.[name] ?? {};
+    if (p.format === 'binary' || p.contentMediaType) form.append(name, new Blob(['sample\n'], { type: 'text/plain' }), 'sample.txt');
+    else form.append(name, p.enum?.[0] ?? 'x');
+  }
+  return form;
+}
+
+/** The admitted request, to Prism; `judge`: who decided the schema layer (see FrontOptions.judge). */
+export function forward(prismUrl: string, judge: 'spec' | 'prism'): Step {
+  return async (x) => {
+    const { operation: op, path, search, raw } = x.request!;
+    const body = op.requestMediaTypes.length ? (raw ?? new Uint8Array(0)) : undefined;
+    const contentType = x.reader.header('content-type');
+    const prefer = x.steering!.prefer;
+    let answer: Response;
+    try {
+      answer = await fetch(prismUrl + path + search, {
+        method: op.method.toUpperCase(), // GET for a HEAD (Node then sends the headers only)
+        // No Accept: Prism then answers in the media type the spec declares, as the real API would.
+        headers: {
+          authorization: prismAuthorization(x.reader.header('authorization')!),
+          ...(body && contentType ? { 'content-type': contentType } : {}),
+          // Prism's own preferences (example=, dynamic=true, code=2xx), as read by readSteering.
+          ...(prefer ? { prefer } : {}),
+        },
+        body: body && body.length ? new Uint8Array(body) : undefined,
+      });
+    } catch (e) {
+      return unreachable(e);
+    }
+    const prismSays = translateViolations(op, parseViolationsHeader(answer.headers.get('sl-violations')));
+    if (prismSays) {
+      await answer.arrayBuffer(); // free the connection
+      const a = rejection(prismSays);
+      // A rejection only Prism made (the spec module let it through) says so: it is a divergence.
+      if (judge === 'spec') a.note = '(Prism only)';
+      return a;
+    }
+    if (answer.status >= 400) {
+      // Prism failed on its own (its problem+json envelope): the spec's envelope instead.
+      const detail = ((await answer.json().catch(() => ({}))) as { title?: string; detail?: string }).detail ?? answer.statusText;
+      const status = op.responses.has(answer.status) ? answer.status : 500;
+      // The mock's own failure is mock_error at 500; in a declared 4xx, that status's first code (rule error.code).
+      const code = status >= 500 ? 'mock_error' : (errorCodesFor(status)[0] ?? 'mock_error');
+      return rejection(violation(status, RULE.declared, code, `The mock's Prism answered ${answer.status}: ${detail}`));
+    }
+    const headers: Record<string, string> = {};
+    for (const name of FORWARDED_RESPONSE_HEADERS) {
+      const value = answer.headers.get(name);
+      if (value) headers[name] = value;
+    }
+    return { status: answer.status, body: new Uint8Array(await answer.arrayBuffer()), headers };
+  };
+}
+
+/** Prism's answer to `Prefer: code=N` (the spec's example for N), passed on as it is. */
+export function forwardAsked(prismUrl: string): Step {
+  return (x) => (asksForError(x.steering!) ? askPrism(prismUrl, x) : undefined);
+}
+
+async function askPrism(prismUrl: string, x: Exchange): Promise<Answer> {
+  const op = x.head!.operation;
+  const steering = x.steering as NonNullable<Exchange['steering']> & { status: number };
+  let answer: Response;
+  try {
+    // The status asked for is answered whatever the client's body; Prism answers it only to a
+    // request it finds valid, so it is sent one made from the spec instead.
+    const body = validBodyFor(op);
+    const headers: Record<string, string> = { authorization: prismAuthorization(x.reader.header('authorization')!), prefer: steering.prefer! };
+    if (typeof body === 'string') headers['content-type'] = 'application/json'; // a FormData sets its own
+    answer = await fetch(prismUrl + x.head!.path + x.head!.search, { method: op.method.toUpperCase(), headers, body });
+  } catch (e) {
+    return unreachable(e);
+  }
+  const bytes = new Uint8Array(await answer.arrayBuffer());
+  if (answer.status !== steering.status) {
+    return rejection(violation(500, RULE.declared, 'mock_error', `The mock's Prism answered ${answer.status} to Prefer: ${steering.prefer} (${op.operationId})`));
+  }
+  return askedAnswer(steering, bytes, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+}
