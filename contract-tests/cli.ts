@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS } from './defaults.js';
+import { escapeUnsafe } from './escape.js';
 import type { ContractSuiteOptions, Progress } from './index.js';
 import type { Profile, Report } from './report.js';
 
@@ -27,6 +28,9 @@ interface TestFlags {
   html?: string;
   progress?: boolean;
   maxWait: number;
+  requestTimeout: number;
+  deadline: number;
+  maxResponseBytes: number;
   job?: string;
   allowInconclusive?: boolean;
 }
@@ -39,11 +43,23 @@ export function exitCodeOf(outcome: Report['outcome'], allowInconclusive = false
 }
 
 /** 120000, 120s, 2m: milliseconds. */
-function duration(name: string) {
+function duration(name: string, min = 0) {
   return (v: string): number => {
     const m = /^(\d+)(ms|s|m)?$/.exec(v.trim());
     if (!m) throw new InvalidArgumentError(`${name} must be a duration: milliseconds (120000) or with a unit (120s, 2m)`);
-    return Number(m[1]) * (m[2] === 'm' ? 60_000 : m[2] === 's' ? 1000 : 1);
+    const ms = Number(m[1]) * (m[2] === 'm' ? 60_000 : m[2] === 's' ? 1000 : 1);
+    if (ms < min) throw new InvalidArgumentError(`${name} must be at least ${min} ms`);
+    return ms;
+  };
+}
+
+/** 16777216, 512KiB, 16MiB, 1GiB: bytes. */
+function byteSize(name: string) {
+  return (v: string): number => {
+    const m = /^(\d+)(KiB|MiB|GiB)?$/i.exec(v.trim());
+    const bytes = m ? Number(m[1]) * 1024 ** ['', 'kib', 'mib', 'gib'].indexOf((m[2] ?? '').toLowerCase()) : NaN;
+    if (!m || !(bytes >= 1)) throw new InvalidArgumentError(`${name} must be a size of at least 1 byte: bytes (16777216) or with a unit (512KiB, 16MiB)`);
+    return bytes;
   };
 }
 
@@ -55,7 +71,7 @@ function positiveInt(name: string, min = 0) {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`vaero test: ${message}\nRun "vaero test --help" for the options.\n`);
+  process.stderr.write(escapeUnsafe(`vaero test: ${message}\nRun "vaero test --help" for the options.\n`));
   process.exit(2);
 }
 
@@ -63,7 +79,7 @@ function progressPrinter(stream: NodeJS.WriteStream): { update: (p: Progress) =>
   let last = '';
   return {
     update(p) {
-      const line = `[${p.done}/${p.total}] ${p.current} · ${p.requests} requests · ${p.failures} failures`;
+      const line = escapeUnsafe(`[${p.done}/${p.total}] ${p.current} · ${p.requests} requests · ${p.failures} failures`);
       if (stream.isTTY) stream.write(`\r${line.padEnd(last.length)}`);
       else if (p.current !== last.split(' ')[1]) stream.write(line + '\n');
       last = line;
@@ -76,13 +92,18 @@ function progressPrinter(stream: NodeJS.WriteStream): { update: (p: Progress) =>
 
 const VERDICT_LINE: Record<Report['outcome'], string> = { conform: 'CONFORMS', nonconform: 'DOES NOT CONFORM', inconclusive: 'INCONCLUSIVE' };
 
-/** The human summary on stdout: broken rules with their first failure as a script that reproduces it, then what was not judged and why. */
+/**
+ * The human summary on stdout: broken rules with their first failure as a script that
+ * reproduces it, then what was not judged and why. A server's control and bidi characters
+ * are shown escaped: they would drive the terminal (set its title, clear it) or reorder text.
+ */
 export function formatSummary(report: Report): string {
+  return escapeUnsafe(summaryText(report));
+}
+
+function summaryText(report: Report): string {
   const out: string[] = [];
   out.push(`vaero test ${report.baseUrl} · profile ${report.profile} · level ${report.level ?? 'contract'} · seed ${report.seed} (replay: --seed ${report.seed}) · ${report.requests.sent} requests · ${(report.durationMs / 1000).toFixed(1)} s`);
-  if (report.generatedTokens) {
-    out.push('The run generated its tokens (not secrets); to replay its curl commands:', ...Object.entries(report.generatedTokens).map(([k, v]) => `  export ${k}=${v}`));
-  }
   if (report.interruption) {
     const i = report.interruption;
     out.push('', `SERVER STOPPED ANSWERING at request #${i.unanswered.seq}: ${i.unanswered.method} ${i.unanswered.url} (${i.unanswered.error})`);
@@ -159,6 +180,9 @@ export function registerTestCommand(program: Command): void {
     .option('--json <file>', 'write the JSON report')
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--max-wait <duration>', 'total time to wait out 429s (Retry-After) before the run ends inconclusive: ms, or 120s, 2m', duration('--max-wait'), DEFAULTS.maxWaitMs)
+    .option('--request-timeout <duration>', 'how long one answer may take, body included; 3 requests in a row unanswered within it and the server is taken for gone: ms, or 30s', duration('--request-timeout', 1), DEFAULTS.requestTimeoutMs)
+    .option('--deadline <duration>', 'the whole run\'s time: what is left after it is not judged (deadline), and cleanup gets one more --request-timeout: ms, or 600s, 10m', duration('--deadline', 1), DEFAULTS.deadlineMs)
+    .option('--max-response-bytes <size>', 'how much of one answer is read: a longer answer breaks response.size and is judged as far as it was read (16777216, 512KiB, 16MiB)', byteSize('--max-response-bytes'), DEFAULTS.maxResponseBytes)
     .option('--job <id>', "an existing succeeded job of organization A's: the post-success rules are judged on it when the run's own jobs do not finish within --job-timeout (a service whose jobs take hours)")
     .option('--allow-inconclusive', 'exit 0 instead of 3 when the run is inconclusive (it still says which rules went unjudged)')
     .option('--no-progress', 'no progress line on stderr')
@@ -183,7 +207,8 @@ export function registerTestCommand(program: Command): void {
         // organization). A real service refuses them at the probe, and the run stops with exit 2.
         token = `vaero-test-a-${randomUUID()}`;
         tokenB = `vaero-test-b-${randomUUID()}`;
-        process.stderr.write(`vaero test: no --token or VAERO_TOKEN: using two generated tokens (the stub and the mock accept any):\n  VAERO_TOKEN=${token}\n  VAERO_TOKEN_B=${tokenB}\n`);
+        // Printed once, as values: the reproduction scripts need them in a fresh shell.
+        process.stderr.write(`vaero test: no --token or VAERO_TOKEN: using two generated tokens (the stub and the mock accept any); to replay a failure's script:\n  export VAERO_TOKEN=${token}\n  export VAERO_TOKEN_B=${tokenB}\n`);
       }
       if (!token) usage('no token: pass --token or set VAERO_TOKEN (--token-b alone is not enough)');
       if (tokenB && tokenB === token) usage('--token-b must belong to another organization than --token');
@@ -200,6 +225,9 @@ export function registerTestCommand(program: Command): void {
         jobTimeoutMs: flags.jobTimeout,
         numRuns: flags.numRuns,
         maxWaitMs: flags.maxWait,
+        requestTimeoutMs: flags.requestTimeout,
+        deadlineMs: flags.deadline,
+        maxResponseBytes: flags.maxResponseBytes,
         ...(flags.job ? { jobId: flags.job } : {}),
         ...(generatedTokens ? { generatedTokens: true } : {}),
         ...(progress ? { onProgress: progress.update } : {}),
@@ -217,14 +245,14 @@ export function registerTestCommand(program: Command): void {
       } catch (err) {
         progress?.end();
         if (err instanceof Unreachable) {
-          process.stderr.write(`vaero test: ${err.message}\nIs the server running, and is --base-url the URL under which /fine_tuning/jobs lives (e.g. http://127.0.0.1:8080/v1)?\n`);
+          process.stderr.write(escapeUnsafe(`vaero test: ${err.message}\nIs the server running, and is --base-url the URL under which /fine_tuning/jobs lives (e.g. http://127.0.0.1:8080/v1)?\n`));
           process.exit(2);
         }
         if (err instanceof NotTheApi) {
-          process.stderr.write(`vaero test: ${err.message}\n`);
+          process.stderr.write(escapeUnsafe(`vaero test: ${err.message}\n`));
           process.exit(2);
         }
-        process.stderr.write(`vaero test: the suite stopped: ${(err as Error).message}\n`);
+        process.stderr.write(escapeUnsafe(`vaero test: the suite stopped: ${(err as Error).message}\n`));
         process.exit(2);
       }
       progress?.end();

@@ -11,4 +11,10 @@ export const DEFAULTS = {
   numRuns: 8,
   // Total waiting for 429s: a server that keeps refusing ends the run inconclusive soon after.
   maxWaitMs: 120_000,
+  // Each answer, body included, within this; three requests in a row unanswered: the server is gone.
+  requestTimeoutMs: 30_000,
+  // What is read of one answer: a full run against the stub peaks near 110 MB, this keeps any server's answers far below 300 MB.
+  maxResponseBytes: 16 * 1024 * 1024,
+  // The whole run: a server that answers slowly or never ends gets this long, then the rest is not judged.
+  deadlineMs: 10 * 60_000,
 };

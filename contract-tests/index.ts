@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { operation, specPath, type FineTuningJob } from '../spec/index.js';
 import { sharedFileIds } from '../fixtures/index.js';
 import { checks, type Check } from './checks/index.js';
-import { HttpClient, NotTheApi, Unreachable, WaitExhausted, type FetchLike } from './http/client.js';
+import { DeadlineReached, HttpClient, NotTheApi, Unreachable, WaitExhausted, type FetchLike } from './http/client.js';
+import type { Clock } from './clock.js';
 import type { Exchange } from './http/exchange.js';
 import type { Profile, Report } from './report.js';
 import { runChecks, type Progress } from './runner.js';
@@ -34,15 +35,21 @@ export interface ContractSuiteOptions {
   onProgress?: (p: Progress) => void;
   /** Injectable fetch (tests). */
   fetch?: FetchLike;
-  /** Per-request timeout (default 30000 ms). */
+  /** Per-request timeout, the whole answer included (default 30000 ms); 3 requests in a row unanswered within it: the server is gone. */
   requestTimeoutMs?: number;
+  /** Longest answer read (default 16 MiB): a longer one breaks response.size and is judged as far as it was read. */
+  maxResponseBytes?: number;
+  /** The whole run's time (default 10 minutes): what is left after it is not judged (deadline); cleanup gets one more request timeout. */
+  deadlineMs?: number;
+  /** The clock of timeouts, the deadline and waits (tests: a ManualClock they move). */
+  clock?: Clock;
   /** Total time the run may spend waiting out 429s (default 120000 ms); past it the run is inconclusive. */
   maxWaitMs?: number;
   /** An existing succeeded job of organization A's: the post-success rules are judged on it when the run's own jobs do not finish in time. */
   jobId?: string;
   /** Set when the caller generated the tokens: they are printed in the report so its curl commands replay. */
   generatedTokens?: boolean;
-  /** Injectable clock for waits (tests). */
+  /** Injectable waits (429s, job polling); default: the clock's. */
   sleep?: (ms: number) => Promise<void>;
   /** reference: only the reference's rules count as errors, inferred ones are warnings; contract (default): every rule. */
   level?: Level;
@@ -57,7 +64,8 @@ export { LEVELS, DEFAULT_LEVEL, type Level } from './level.js';
 
 const toolVersion = (JSON.parse(readFileSync(join(dirname(specPath), '..', 'package.json'), 'utf8')) as { version: string }).version;
 
-export { NotTheApi, Unreachable, WaitExhausted, ServerGone } from './http/client.js';
+export { NotTheApi, Unreachable, WaitExhausted, ServerGone, DeadlineReached } from './http/client.js';
+export { ManualClock, systemClock, type Clock } from './clock.js';
 export type * from './report.js';
 export type { Progress } from './runner.js';
 export { checks, allChecks } from './checks/index.js';
@@ -77,17 +85,20 @@ function parsed(text: string): unknown {
   }
 }
 
-/** A job list, or the error envelope: what GET /fine_tuning/jobs answers when the API is there. */
+/**
+ * Anything that resembles a job list (a `data` array) or the error envelope (an `error`
+ * object): the API is there, and whatever is wrong with it is judged rule by rule
+ * (`"object": "page"` breaks the list's rule, it is not "another API").
+ */
 function looksLikeTheApi(json: unknown): boolean {
-  const o = json as { object?: unknown; data?: unknown; error?: { message?: unknown } } | null;
-  if (!o || typeof o !== 'object') return false;
-  if (Array.isArray(o.data) && (o.object === 'list' || o.object === undefined)) return true;
-  return typeof o.error === 'object' && o.error !== null && typeof o.error.message === 'string';
+  const o = json as { data?: unknown; error?: unknown } | null;
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return false;
+  return Array.isArray(o.data) || (typeof o.error === 'object' && o.error !== null && !Array.isArray(o.error));
 }
 
 /**
  * One request per token first: an unreachable server, a base URL under which the API is
- * not (no JSON, or JSON that is neither a job list nor the error envelope), or a token the
+ * not (no JSON, or JSON with neither a `data` array nor an `error` object), or a token the
  * server refuses are usage problems (exit 2), not findings. 429s past --max-wait here make
  * the run inconclusive before it starts.
  */
@@ -99,6 +110,7 @@ async function probe(client: HttpClient, options: ContractSuiteOptions): Promise
     try {
       ex = await client.send({ method: list.method, path: list.path, query: { limit: '1' }, as, exempt: true });
     } catch (err) {
+      if (err instanceof DeadlineReached) throw new Unreachable(url, err.message);
       if (err instanceof WaitExhausted) return { stop: { cause: 'max-wait', reason: `the probe (GET ${list.path}) met 429s past --max-wait: ${err.message}` } };
       if (err instanceof Unreachable) throw err;
       throw new Unreachable(url, (err as Error).message);
@@ -109,11 +121,13 @@ async function probe(client: HttpClient, options: ContractSuiteOptions): Promise
     if (status === 404 && !(await createIsThere(client, as))) {
       throw new NotTheApi(`${url} answered 404 to GET ${list.path}: is --base-url the URL under which /fine_tuning/jobs lives (e.g. http://127.0.0.1:8080/v1, with the /v1)?`);
     }
+    // An answer cut at --max-response-bytes cannot be told apart: it is judged (response.size), not refused.
+    if (ex.response?.cutAt !== undefined) continue;
     // JSON under another content type is still the API (the content type is judged later, as a finding).
     const json = ex.response ? (ex.response.json ?? parsed(ex.response.body)) : undefined;
     if (ex.response && json === undefined) throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, not JSON.`);
     if (ex.response && !looksLikeTheApi(json)) {
-      throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, neither a job list nor the error envelope.`);
+      throw new NotTheApi(`${url} is not the Vaero API: GET ${list.path}?limit=1 answered ${described(ex)}, JSON with neither a data array nor an error object.`);
     }
   }
   client.used = 0;
@@ -152,7 +166,10 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
     ...(options.tokenB ? { tokenB: options.tokenB } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     maxRequests: options.maxRequests ?? DEFAULTS.maxRequests,
-    timeoutMs: options.requestTimeoutMs ?? 30_000,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+    deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
+    ...(options.clock ? { clock: options.clock } : {}),
     maxWaitMs: options.maxWaitMs ?? DEFAULTS.maxWaitMs,
     livenessPath: operation('listFineTuningJobs').path,
     ...(options.sleep ? { sleep: options.sleep } : {}),
@@ -170,7 +187,7 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
       jobTimeoutMs: options.jobTimeoutMs ?? DEFAULTS.jobTimeoutMs,
       numRuns: options.numRuns ?? DEFAULTS.numRuns,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      sleep: options.sleep ?? ((ms) => client.clock.sleep(ms)),
       toolVersion,
       ...(stop ? { stopBefore: stop } : {}),
       ...(job ? { givenJob: job } : {}),
@@ -188,6 +205,7 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
           else if (ex.response?.status !== 400) done.problems.push(`cancel ${id}: ${ex.response?.status ?? ex.error}`);
         } catch (err) {
           done.problems.push(`cancel ${id}: ${(err as Error).message}`);
+          if (err instanceof DeadlineReached) return done;
         }
       }
       for (const id of ctx.state.createdFiles) {
@@ -197,6 +215,7 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
           else done.problems.push(`delete ${id}: ${ex.response?.status ?? ex.error}`);
         } catch (err) {
           done.problems.push(`delete ${id}: ${(err as Error).message}`);
+          if (err instanceof DeadlineReached) return done;
         }
       }
       return done;

@@ -69,7 +69,7 @@ export type RuleVerdict = 'held' | 'broken' | 'not-judged' | 'skipped';
 
 /** Why a rule was not judged (see checks/types.ts NotJudgedCause). */
 export interface NotJudged {
-  cause: 'configuration' | 'blocked' | 'server' | 'budget' | 'max-wait' | 'server-gone';
+  cause: 'configuration' | 'blocked' | 'server' | 'budget' | 'max-wait' | 'server-gone' | 'deadline';
   reason: string;
   /** The check that could not judge it. */
   checkId?: string;

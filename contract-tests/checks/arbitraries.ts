@@ -6,8 +6,11 @@
  * comes from the mutation, never from the code being judged. A mutant whose body the
  * spec's validator finds broken anywhere else breaks several rules and is dropped
  * (`breaksOnly`): such requests are judged only by the hand-labelled fixtures.
+ * No generator here filters (a filter may draw for ever): what must hold of a case is
+ * checked once, by `fitting`, at most MAX_DRAWS draws per case.
  */
 import fc from 'fast-check';
+import { fitting, type NoFit } from './fitting.js';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { schemaRuleAt, validateBody, type Operation } from '../../spec/index.js';
 
@@ -93,6 +96,8 @@ export interface Mutant {
 export interface Mutation {
   /** Stable name: `<operator>` or `<operator>:<property>`. */
   name: string;
+  /** The rule its mutants break (what a case of it serves). */
+  ruleId: string;
   /** A mutant from a valid body. */
   mutate: (valid: Body) => fc.Arbitrary<Mutant>;
 }
@@ -111,26 +116,30 @@ export function mutations(op: Operation): Mutation[] {
   /** A mutation of property k that breaks `keyword` there (of its items with `item`). */
   const at = (name: string, k: string, keyword: string, body: (b: Body) => fc.Arbitrary<unknown>, item = false): Mutation => ({
     name: `${name}:${k}`,
+    ruleId: ruleOf(k, keyword, item),
     mutate: (b) => body(b).map((v) => ({ body: set(b, k, v), broke: { keyword, param: k, ruleId: ruleOf(k, keyword, item) } })),
   });
 
   out.push({
     name: 'not-an-object',
+    ruleId: whole,
     mutate: () =>
       fc.oneof(valueOfType.array!, valueOfType.string!, valueOfType.integer!, valueOfType.boolean!, valueOfType.null!).map((body) => ({ body, broke: { keyword: 'type', param: null, ruleId: whole } })),
   });
   for (const k of schema.required ?? []) {
     out.push({
       name: `missing-required:${k}`,
+      ruleId: ruleOf(k),
       mutate: (b) => fc.constant({ body: Object.fromEntries(Object.entries(b).filter(([key]) => key !== k)), broke: { keyword: 'required', param: k, ruleId: ruleOf(k) } }),
     });
   }
   if (schema.additionalProperties === false) {
     out.push({
       name: 'extra-field',
+      ruleId: whole,
       mutate: (b) =>
         fc
-          .tuple(fc.string({ unit: asciiUnit, minLength: 1, maxLength: 10 }).filter((k) => !(k in props)), fc.oneof(valueOfType.string!, valueOfType.integer!, valueOfType.boolean!))
+          .tuple(undeclaredName(props), fc.oneof(valueOfType.string!, valueOfType.integer!, valueOfType.boolean!))
           // An unknown field is named by its own name; the rule is the body's (the schema closes it).
           .map(([k, v]) => ({ body: set(b, k, v), broke: { keyword: 'additionalProperties', param: k, ruleId: whole } })),
     });
@@ -142,8 +151,10 @@ export function mutations(op: Operation): Mutation[] {
     if (s.enum) {
       const en = s.enum;
       // Neighbours of the allowed values (case, whitespace, a digit changed) and free strings.
-      const neighbours = en.filter((v): v is string => typeof v === 'string').flatMap((v) => [v.toUpperCase(), ` ${v}`, `${v} `, v.replace(/\d/, (d) => String((Number(d) + 1) % 10)), v.slice(0, -1)]);
-      out.push(at('enum', k, 'enum', () => fc.oneof(fc.constantFrom(...neighbours), fc.string({ unit: asciiUnit, maxLength: 12 })).filter((v) => !en.includes(v))));
+      const neighbours = en.filter((v): v is string => typeof v === 'string').flatMap((v) => [v.toUpperCase(), ` ${v}`, `${v} `, v.replace(/\d/, (d) => String((Number(d) + 1) % 10)), v.slice(0, -1)]).filter((v) => !en.includes(v));
+      // A free string that lands on an allowed value breaks nothing: the case's fitting() drops it.
+      const free = fc.string({ unit: asciiUnit, maxLength: 12 });
+      out.push(at('enum', k, 'enum', () => (neighbours.length ? fc.oneof(fc.constantFrom(...neighbours), free) : free)));
     }
     if (s.maxLength !== undefined) {
       const n = s.maxLength + 1;
@@ -161,7 +172,8 @@ export function mutations(op: Operation): Mutation[] {
     }
     if (s.items?.pattern) {
       const re = new RegExp(s.items.pattern, 'u');
-      out.push(at('item-pattern', k, 'pattern', (b) => fc.string({ maxLength: 12 }).filter((v) => !re.test(v)).map((v) => [...((b[k] as unknown[] | undefined) ?? []).slice(1), v]), true));
+      // A string that still matches the pattern breaks nothing: the case's fitting() drops it.
+      out.push(at('item-pattern', k, 'pattern', (b) => fc.string({ maxLength: 12 }).map((v) => [...((b[k] as unknown[] | undefined) ?? []).slice(1), re.test(v) ? `${v} ` : v]), true));
       out.push(at('item-type', k, 'type', () => fc.oneof(valueOfType.integer!, valueOfType.null!, valueOfType.boolean!).map((v) => [v]), true));
     }
   }
@@ -185,13 +197,35 @@ export function breaksOnly(errors: readonly ErrorObject[], broke: Broken): boole
   return errors.length > 0 && errors.every((e) => fieldOfError(e) === broke.param);
 }
 
-/** Mutants of `valid` bodies, each broken exactly where it says (see breaksOnly). */
-export function singleRuleMutants(op: Operation, m: Mutation, valid: fc.Arbitrary<Body>): fc.Arbitrary<Mutant> {
-  return valid.chain((b) => m.mutate(b)).filter((x) => {
-    const r = validateBody(op, x.body);
-    return !r.ok && breaksOnly(r.errors, x.broke);
-  });
+/**
+ * Mutants of `valid` bodies, each broken exactly where it says (see breaksOnly); a NoFit
+ * when no such mutant comes in MAX_DRAWS draws (valid bodies built on a server's ids that
+ * break the spec themselves, say).
+ */
+export function singleRuleMutants(op: Operation, m: Mutation, valid: fc.Arbitrary<Body>): fc.Arbitrary<Mutant | NoFit> {
+  return fitting(
+    valid.chain((b) => m.mutate(b)),
+    (x) => {
+      const r = validateBody(op, x.body);
+      return !r.ok && breaksOnly(r.errors, x.broke);
+    },
+    `that breaks only ${m.name}`,
+  );
 }
+
+/** Field names the schema does not declare (a declared one drawn gets a suffix). */
+export function undeclaredName(props: Record<string, unknown>, unit: fc.Arbitrary<string> = asciiUnit): fc.Arbitrary<string> {
+  return fc.string({ unit, minLength: 1, maxLength: 10 }).map((k) => (k in props ? `${k}_x` : k));
+}
+
+const parses = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** JSON text that does not parse: a valid body's text cut short, or broken by a stray character. */
 export function malformedJson(valid: Body): fc.Arbitrary<string> {
@@ -201,19 +235,13 @@ export function malformedJson(valid: Body): fc.Arbitrary<string> {
       fc.integer({ min: 1, max: Math.max(1, text.length - 1) }).map((i) => text.slice(0, i)),
       fc.tuple(fc.integer({ min: 0, max: text.length }), fc.constantFrom(',', '}', "'", '{', ':')).map(([i, c]) => text.slice(0, i) + c + text.slice(i)),
     )
-    .filter((t) => {
-      try {
-        JSON.parse(t);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    // A character that landed inside a string still parses: an object's text without its last `}` never does.
+    .map((t) => (parses(t) ? t.slice(0, -1) : t));
 }
 
 /** Media types an operation does not declare for its body. */
 export function undeclaredMediaType(op: Operation): fc.Arbitrary<string> {
-  return fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'text/csv', 'application/octet-stream').filter((t) => !op.requestMediaTypes.includes(t));
+  return fc.constantFrom(...['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'text/csv', 'application/octet-stream'].filter((t) => !op.requestMediaTypes.includes(t)));
 }
 
 /** Query values (as text) that break one constraint of a query parameter's schema; the caller filters with the validator. */

@@ -15,6 +15,7 @@ export const STATUS_CONFORMANCE = 'status-code-conformance';
 export const CONTENT_TYPE_CONFORMANCE = 'content-type-conformance';
 export const SCHEMA_CONFORMANCE = 'response-schema-conformance';
 export const NOT_A_SERVER_ERROR = 'not-a-server-error';
+export const RESPONSE_SIZE = 'response-size-conformance';
 export const HEADER_CONFORMANCE = 'response-header-conformance';
 
 /**
@@ -52,6 +53,7 @@ export const conformanceChecks: Check[] = [
     profiles: ['core', 'full'],
     run: async () => {},
   },
+  { id: RESPONSE_SIZE, title: 'Every answer ends within --max-response-bytes', ruleId: 'response.size', profiles: ['core', 'full'], run: async () => {} },
   { id: NOT_A_SERVER_ERROR, title: 'No request of the suite is answered with a 5xx or not at all', ruleId: 'request.no-5xx-on-bad-input', profiles: ['core', 'full'], run: async () => {} },
   {
     id: HEADER_CONFORMANCE,
@@ -99,6 +101,9 @@ export function judgeExchange(ex: Exchange): ConformanceVerdict {
   if (res.status >= 500) {
     out.push({ checkId: NOT_A_SERVER_ERROR, ruleId: 'request.no-5xx-on-bad-input', message: `Answered ${res.status}`, declared: 'a status below 500', received: res.status, exchange: ex });
   } else held.push({ checkId: NOT_A_SERVER_ERROR, ruleId: 'request.no-5xx-on-bad-input' });
+  if (res.cutAt !== undefined) {
+    out.push({ checkId: RESPONSE_SIZE, ruleId: 'response.size', message: `${ex.request.method} ${ex.request.path} ${res.status}: the answer went on past ${res.cutAt} bytes (--max-response-bytes); it was cut there`, declared: `at most ${res.cutAt} bytes`, received: `more than ${res.cutAt} bytes`, exchange: ex });
+  } else held.push({ checkId: RESPONSE_SIZE, ruleId: 'response.size' });
   if (!ex.operationId) return verdict();
   const op = operation(ex.operationId);
   const spec = op.responses.get(res.status);
@@ -140,6 +145,8 @@ export function judgeExchange(ex: Exchange): ConformanceVerdict {
       exchange: ex,
     });
   } else held.push({ checkId: CONTENT_TYPE_CONFORMANCE, ruleId: 'response.content-type' });
+  // What was cut is judged as far as it was read: status, headers and media type; the body, cut, is not.
+  if (res.cutAt !== undefined) return verdict();
   const body = spec.mediaType.includes('json') ? res.json : res.body;
   if (spec.mediaType.includes('json') && res.json === undefined) {
     out.push({ checkId: SCHEMA_CONFORMANCE, ruleId: 'response.schema', message: `${op.operationId} ${res.status}: the body is not JSON`, declared: spec.mediaType, received: res.body.slice(0, 200), exchange: ex });

@@ -8,9 +8,10 @@
 import fc from 'fast-check';
 import { createDefaults, operation, operations, schemaRuleAt, validateBody, validateQuery, type FineTuningJob } from '../../spec/index.js';
 import { requestFixtures } from '../../fixtures/index.js';
-import { BudgetExhausted, ServerGone, WaitExhausted } from '../http/client.js';
+import { BudgetExhausted, DeadlineReached, ServerGone, WaitExhausted } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
-import { breaksOnly, invalidQueryValue, malformedJson, mutations, singleRuleMutants, undeclaredMediaType, validBody } from './arbitraries.js';
+import { breaksOnly, invalidQueryValue, malformedJson, mutations, singleRuleMutants, undeclaredMediaType, undeclaredName, validBody } from './arbitraries.js';
+import { fitting, NoFit } from './fitting.js';
 import { expectAccepted, expectRejected, type ExpectedRejection } from './expectations.js';
 import type { Check, CheckContext, FailureInput } from './types.js';
 
@@ -33,20 +34,28 @@ function seedFor(seed: number, name: string): number {
 /** Where one generated case's findings go: its failures, and the rules its passed assertions were about. */
 type Recorder = ((f: FailureInput) => void) & { held: string[] };
 
-async function runProperty<T>(ctx: CheckContext, name: string, arb: fc.Arbitrary<T>, judge: (value: T, record: Recorder) => Promise<void>): Promise<void> {
+/**
+ * `serves`: the rules a case of this property judges. A case for which no value fitted in
+ * MAX_DRAWS draws (see fitting.ts) leaves them not judged, with that reason.
+ */
+async function runProperty<T>(ctx: CheckContext, name: string, arb: fc.Arbitrary<T | NoFit>, serves: readonly string[], judge: (value: T, record: Recorder) => Promise<void>): Promise<void> {
   const seed = seedFor(ctx.seed, name);
   let budget: Error | undefined;
   const lastFailures = new Map<string, FailureInput[]>();
   const details = await fc.check(
     fc.asyncProperty(arb, async (value) => {
       if (budget) return true;
+      if (value instanceof NoFit) {
+        for (const ruleId of serves) ctx.notJudged(ruleId, `${name}: ${value.reason}`);
+        return true;
+      }
       const found: FailureInput[] = [];
       const record: Recorder = Object.assign((f: FailureInput) => void found.push(f), { held: [] as string[] });
       try {
         await judge(value, record);
       } catch (err) {
         // The run cannot go on (budget, 429s past --max-wait, server gone): not this case's failure.
-        if (err instanceof BudgetExhausted || err instanceof WaitExhausted || err instanceof ServerGone) {
+        if (err instanceof BudgetExhausted || err instanceof WaitExhausted || err instanceof ServerGone || err instanceof DeadlineReached) {
           budget = err;
           return true;
         }
@@ -92,7 +101,7 @@ export const generatedValidBodies: Check = {
   profiles: ['core', 'full'],
   async run(ctx) {
     if (!ids(ctx).length) ctx.skip('no training file to name (see upload-training-file)', 'blocked');
-    await runProperty(ctx, 'valid-body', validBody(create, ids(ctx)), async (body, record) => {
+    await runProperty(ctx, 'valid-body', validBody(create, ids(ctx)), [], async (body, record) => {
       const r = recorder(ctx, record);
       const ex = await ctx.send({ method: 'post', path: create.path, json: body });
       if (!expectAccepted(r, 'createFineTuningJob', ex, 'generated valid body', 'job.create-status')) return;
@@ -133,18 +142,18 @@ export const generatedInvalidBodies: Check = {
     const files = ids(ctx).length ? ids(ctx) : ['file-none'];
     const base = validBody(create, files);
     for (const m of mutations(create)) {
-      await runProperty(ctx, `mutation ${m.name}`, singleRuleMutants(create, m, base), async ({ body, broke }, record) => {
+      await runProperty(ctx, `mutation ${m.name}`, singleRuleMutants(create, m, base), [m.ruleId, 'request.schema'], async ({ body, broke }, record) => {
         const ex = await ctx.send({ method: 'post', path: create.path, json: body });
         if (expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: broke.param, ruleId: broke.ruleId }, `body ${JSON.stringify(body).slice(0, 120)} (breaks ${broke.keyword} of ${broke.param ?? 'the body'})`)) record.held.push('request.schema');
       });
     }
     const malformed = labelled('request.malformed-json');
-    await runProperty(ctx, 'mutation malformed-json', base.chain(malformedJson), async (text, record) => {
+    await runProperty(ctx, 'mutation malformed-json', base.chain(malformedJson), [], async (text, record) => {
       const ex = await ctx.send({ method: 'post', path: create.path, raw: text, headers: { 'content-type': 'application/json' } });
       expectRejected(recorder(ctx, record), ex, malformed, `malformed JSON ${JSON.stringify(text.slice(0, 80))}`);
     });
     const wrongType = labelled('request.content-type');
-    await runProperty(ctx, 'mutation wrong-content-type', fc.tuple(base, undeclaredMediaType(create)), async ([body, type], record) => {
+    await runProperty(ctx, 'mutation wrong-content-type', fc.tuple(base, undeclaredMediaType(create)), [], async ([body, type], record) => {
       const ex = await ctx.send({ method: 'post', path: create.path, raw: JSON.stringify(body), headers: { 'content-type': type } });
       expectRejected(recorder(ctx, record), ex, wrongType, `a JSON body sent as ${type}`);
     });
@@ -183,19 +192,19 @@ export const generatedCheckOrder: Check = {
     const files = ids(ctx).length ? ids(ctx) : ['file-none'];
     const ms = mutations(create);
     // A body broken in the schema layer, with one fault of an earlier layer on top.
-    const schemaBroken = fc
+    const mutated = fc
       .tuple(validBody(create, files), fc.constantFrom(...ms))
       .chain(([valid, m]) => m.mutate(valid))
-      .map((x) => x.body)
-      .filter((b) => !validateBody(create, b).ok);
+      .map((x) => x.body);
+    const schemaBroken = <T>(arb: fc.Arbitrary<[unknown, T]>) => fitting(arb, ([b]) => !validateBody(create, b).ok, 'with a body that breaks the schema');
     const noAuth = unauthenticated();
-    await runProperty(ctx, 'no auth before a bad body', fc.tuple(schemaBroken, fc.boolean()), async ([body, malformed], record) => {
+    await runProperty(ctx, 'no auth before a bad body', schemaBroken(fc.tuple(mutated, fc.boolean())), ['request.check-order'], async ([body, malformed], record) => {
       const raw = malformed ? JSON.stringify(body).slice(0, -1) + ',' : JSON.stringify(body);
       const ex = await ctx.send({ method: 'post', path: create.path, raw, as: 'none', headers: { 'content-type': 'application/json' } });
       expectRejected(recorder(ctx, record), ex, noAuth, `a ${malformed ? 'malformed' : 'schema-breaking'} body without credentials`);
     });
     const wrongType = { ...labelled('request.content-type'), ruleId: 'request.check-order' };
-    await runProperty(ctx, 'content type before a bad body', fc.tuple(schemaBroken, undeclaredMediaType(create)), async ([body, type], record) => {
+    await runProperty(ctx, 'content type before a bad body', schemaBroken(fc.tuple(mutated, undeclaredMediaType(create))), ['request.check-order'], async ([body, type], record) => {
       const ex = await ctx.send({ method: 'post', path: create.path, raw: JSON.stringify(body), headers: { 'content-type': type } });
       expectRejected(recorder(ctx, record), ex, wrongType, `a schema-breaking body sent as ${type}`);
     });
@@ -207,26 +216,29 @@ export const generatedCheckOrder: Check = {
     if (!faults.length) throw new Error('contract suite: no fixture labels a fault on a declared create field');
     const props = create.requestSchema?.properties ?? {};
     const declared = Object.keys(props);
-    const unknownName = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'.split('')), minLength: 1, maxLength: 10 }).filter((k) => !(k in props));
-    await runProperty(ctx, 'declared field before unknown fields', fc.tuple(fc.constantFrom(...faults), unknownName, fc.oneof(fc.integer(), fc.string({ maxLength: 6 }), fc.boolean())), async ([f, k, v], record) => {
+    const unknownName = undeclaredName(props, fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'.split('')));
+    await runProperty(ctx, 'declared field before unknown fields', fc.tuple(fc.constantFrom(...faults), unknownName, fc.oneof(fc.integer(), fc.string({ maxLength: 6 }), fc.boolean())), ['request.check-order'], async ([f, k, v], record) => {
       const body = { ...f.body, [k]: v };
       const ex = await ctx.send({ method: 'post', path: create.path, json: body });
       expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: f.param, ruleId: 'request.check-order' }, `fixture ${f.name} (${f.param}) plus an unknown field ${k}`);
     });
-    const later = fc
-      .constantFrom(...faults.filter((f) => f.rank < declared.length - 1))
-      .chain((f) =>
-        fc
-          .constantFrom(...mutations(create).filter((m) => declared.indexOf(m.name.split(':')[1] ?? '') > f.rank))
-          .chain((m) => m.mutate(f.body))
-          .filter(({ body }) => {
-            // The added fault is really there, and the labelled one was not undone.
-            const r = validateBody(create, body);
-            return !r.ok && r.errors.some((e) => e.instancePath.startsWith('/' + f.param) || e.params.missingProperty === f.param);
-          })
-          .map((x) => ({ f, body: x.body, added: x.broke.param })),
-      );
-    await runProperty(ctx, 'declared fields in the schema\'s order', later, async ({ f, body, added }, record) => {
+    const later = fitting(
+      fc
+        .constantFrom(...faults.filter((f) => f.rank < declared.length - 1))
+        .chain((f) =>
+          fc
+            .constantFrom(...mutations(create).filter((m) => declared.indexOf(m.name.split(':')[1] ?? '') > f.rank))
+            .chain((m) => m.mutate(f.body))
+            .map((x) => ({ f, body: x.body, added: x.broke.param })),
+        ),
+      ({ f, body }) => {
+        // The added fault is really there, and the labelled one was not undone.
+        const r = validateBody(create, body);
+        return !r.ok && r.errors.some((e) => e.instancePath.startsWith('/' + f.param) || e.params.missingProperty === f.param);
+      },
+      'with a labelled fault and a later one',
+    );
+    await runProperty(ctx, 'declared fields in the schema\'s order', later, ['request.check-order'], async ({ f, body, added }, record) => {
       const ex = await ctx.send({ method: 'post', path: create.path, json: body });
       expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: f.param, ruleId: 'request.check-order' }, `fixture ${f.name} (${f.param}) plus a fault on ${added}, which the schema lists later`);
     });
@@ -250,11 +262,15 @@ export const generatedInvalidQueries: Check = {
         if (!arb) continue;
         // What the value breaks is that parameter: 400 naming it, under the rule of its schema.
         const broke = { keyword: 'query', param: param.name, ruleId: schemaRuleAt(op.querySchema, '/' + param.name).id };
-        const invalid = arb.filter((v) => {
-          const r = validateQuery(op, { [param.name]: v });
-          return !r.ok && breaksOnly(r.errors, broke);
-        });
-        await runProperty(ctx, `${op.operationId} ${param.name}`, invalid, async (value, record) => {
+        const invalid = fitting(
+          arb,
+          (v) => {
+            const r = validateQuery(op, { [param.name]: v });
+            return !r.ok && breaksOnly(r.errors, broke);
+          },
+          `of ${param.name} that breaks only it`,
+        );
+        await runProperty(ctx, `${op.operationId} ${param.name}`, invalid, [broke.ruleId, 'request.schema'], async (value, record) => {
           const ex = await ctx.send({ method: op.method, path, query: { [param.name]: value } });
           if (expectRejected(recorder(ctx, record), ex, { status: SCHEMA_STATUS, param: broke.param, ruleId: broke.ruleId }, `${op.operationId} with ${param.name}=${JSON.stringify(value)}`)) record.held.push('request.schema');
         });

@@ -87,7 +87,7 @@ export interface Check {
  * judged (no job finished, every job failed). `budget`, `max-wait`, `server-gone`: the run
  * ran out of requests, of patience with 429s, or of a server.
  */
-export type NotJudgedCause = 'configuration' | 'blocked' | 'server' | 'budget' | 'max-wait' | 'server-gone';
+export type NotJudgedCause = 'configuration' | 'blocked' | 'server' | 'budget' | 'max-wait' | 'server-gone' | 'deadline';
 
 /** Thrown by ctx.skip. */
 export class Skip extends Error {

@@ -1,9 +1,13 @@
 /**
  * The suite's HTTP client: sends a request to the implementation under test, records
- * the exchange (tokens redacted), keeps to the request budget (--max-requests) and
- * waits out a 429 as its Retry-After says.
+ * the exchange (tokens redacted), keeps to the request budget (--max-requests), waits out
+ * a 429 as its Retry-After says, and bounds what a server can cost: each answer is read up
+ * to --max-response-bytes, each request ends within --request-timeout, and nothing is sent
+ * after the run's --deadline (cleanup gets one more --request-timeout).
  */
 import { matchOperation } from '../../spec/index.js';
+import { systemClock, type Clock } from '../clock.js';
+import { readBounded } from './bounded-body.js';
 import { toCurl } from './curl.js';
 import { Provenance } from './reproduce.js';
 import { nodeTransport } from './transport.js';
@@ -50,14 +54,34 @@ export class WaitExhausted extends Error {
   }
 }
 
-/** The server stopped answering mid-run: `unanswered` got no answer, and neither did a probe after it. */
+/** The run's --deadline came: nothing more is sent (cleanup excepted, for one more --request-timeout). */
+export class DeadlineReached extends Error {
+  constructor(deadlineMs: number) {
+    super(`the run's --deadline (${formatMs(deadlineMs)}) came before this was reached`);
+    this.name = 'DeadlineReached';
+  }
+}
+
+/** 600000 -> "10m", 1500 -> "1.5 s". */
+function formatMs(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** How many requests in a row may go unanswered before the server is taken for gone. */
+export const UNANSWERED_IN_A_ROW = 3;
+
+/**
+ * The server stopped answering mid-run: `unanswered` got no answer, and neither did the
+ * probes sent after it (UNANSWERED_IN_A_ROW requests in a row in all).
+ */
 export class ServerGone extends Error {
   constructor(
     readonly unanswered: Exchange,
     readonly lastAnswered: Exchange | undefined,
   ) {
     super(
-      `the server stopped answering: request #${unanswered.seq} (${unanswered.request.method} ${unanswered.request.url}) got no answer (${unanswered.error})` +
+      `the server stopped answering: request #${unanswered.seq} (${unanswered.request.method} ${unanswered.request.url}) got no answer (${unanswered.error}), nor did the ${UNANSWERED_IN_A_ROW - 1} requests after it` +
         (lastAnswered ? `; the last answered was #${lastAnswered.seq} (${lastAnswered.request.method} ${lastAnswered.request.url}, ${lastAnswered.response?.status})` : ''),
     );
     this.name = 'ServerGone';
@@ -88,15 +112,35 @@ export interface ClientOptions {
   maxRequests: number;
   /** Called with every exchange, in order. */
   onExchange?: (e: Exchange) => void;
-  /** Per-request timeout. */
+  /** Per-request timeout (--request-timeout, default 30000 ms): the whole answer, body included, must come within it. */
   timeoutMs?: number;
+  /** Longest answer read (--max-response-bytes, default 16 MiB); a longer one is cut there. */
+  maxResponseBytes?: number;
+  /** The run's time (--deadline, default none): after it nothing is sent but cleanup, which gets one more timeoutMs. */
+  deadlineMs?: number;
+  /** The clock of timeouts, the deadline and waits (tests: a ManualClock). */
+  clock?: Clock;
   /** Longest wait for one Retry-After (a server asking for more is waited this long). */
   maxRetryAfterMs?: number;
   /** Total time the run may spend waiting out 429s (--max-wait); past it, WaitExhausted. */
   maxWaitMs?: number;
   /** Where to ask, after a request got no answer, whether the server is still there (a path under the base URL). */
   livenessPath?: string;
+  /** Waits (Retry-After); default: the clock's. */
   sleep?: (ms: number) => Promise<void>;
+}
+
+/** The default --max-response-bytes: 16 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Characters a token is made of (RFC 6750 b64token): a token inside a longer run of them is another word. */
+const TOKEN_CHAR = 'A-Za-z0-9._~+/=-';
+
+/** A token as a whole word; `=` only ends a token (padding), so `after=<token>` still shows it whole. */
+function wholeWord(secret: string): RegExp {
+  const quoted = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![${TOKEN_CHAR.replace('=', '')}])${quoted}(?![${TOKEN_CHAR}])`, 'g');
 }
 
 const MAX_BODY_KEPT = 64 * 1024;
@@ -123,7 +167,12 @@ function textOf(content: Uint8Array): { text?: string; base64?: string } {
 export class HttpClient {
   readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
-  private readonly secrets: [string, string][];
+  private readonly secrets: [RegExp, string][];
+  readonly clock: Clock;
+  /** When the run's --deadline comes, on the clock (Infinity: none). */
+  readonly deadlineAt: number;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
   used = 0;
   /** Milliseconds spent waiting out 429s so far. */
   waitedMs = 0;
@@ -138,6 +187,10 @@ export class HttpClient {
   constructor(private readonly opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.fetchImpl = opts.fetch ?? nodeTransport;
+    this.clock = opts.clock ?? systemClock;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.deadlineAt = opts.deadlineMs === undefined ? Infinity : this.clock.now() + opts.deadlineMs;
     // Longest first, so a token that contains the other is replaced whole.
     this.secrets = (
       [
@@ -146,7 +199,17 @@ export class HttpClient {
       ] as [string, string][]
     )
       .filter(([t]) => t.length > 0)
-      .sort((x, y) => y[0].length - x[0].length);
+      .sort((x, y) => y[0].length - x[0].length)
+      .map(([t, name]) => [wholeWord(t), name]);
+  }
+
+  /** Milliseconds left before the deadline (cleanup: before the deadline plus one request timeout). */
+  timeLeft(exempt = false): number {
+    return this.deadlineAt + (exempt ? this.timeoutMs : 0) - this.clock.now();
+  }
+
+  private deadlineError(): DeadlineReached {
+    return new DeadlineReached(this.opts.deadlineMs ?? 0);
   }
 
   get maxRequests(): number {
@@ -157,10 +220,10 @@ export class HttpClient {
     return Boolean(this.opts.tokenB);
   }
 
-  /** Replace every token by the name of its environment variable. */
+  /** Replace every token, as a whole word, by the name of its environment variable. */
   redact(text: string): string {
     let out = text;
-    for (const [secret, name] of this.secrets) out = out.split(secret).join(name);
+    for (const [secret, name] of this.secrets) out = out.replace(secret, () => name);
     return out;
   }
 
@@ -179,14 +242,14 @@ export class HttpClient {
   /**
    * Send a request and return what came back. A 429 is waited out as its Retry-After says
    * and the request sent again, until the run's waiting reaches --max-wait (WaitExhausted).
-   * A request that gets no answer is followed by one probe: no answer to that either, and
-   * the server is gone (ServerGone), so no later check is judged on silence.
+   * A request that gets no answer is followed by up to two probes: no answer to those either
+   * (three in a row), and the server is gone (ServerGone), so no later check is judged on silence.
    */
   async send(o: SendOptions): Promise<Exchange> {
     for (;;) {
       const ex = await this.sendOnce(o);
       if (!ex.response) {
-        if (!(await this.stillThere())) throw new ServerGone(ex, this.lastAnswered);
+        if (!(await this.stillThere(o.exempt))) throw new ServerGone(ex, this.lastAnswered);
         return ex;
       }
       this.lastAnswered = ex;
@@ -197,13 +260,43 @@ export class HttpClient {
     }
   }
 
-  private async stillThere(): Promise<boolean> {
+  /** After a request got no answer: does any of the next probes (liveness path) get one? */
+  private async stillThere(exempt = false): Promise<boolean> {
+    for (let i = 1; i < UNANSWERED_IN_A_ROW; i++) {
+      // The deadline coming mid-probe is no sign of the server (DeadlineReached goes up).
+      const probe = await this.within(exempt, async (signal) => {
+        const res = await this.fetchImpl(this.baseUrl + (this.opts.livenessPath ?? '/'), { method: 'GET', headers: {}, redirect: 'manual', signal });
+        await readBounded(res.body, this.maxResponseBytes);
+      });
+      if (probe.ok) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Run `work` with a signal that aborts at --request-timeout, or at the deadline when that
+   * comes first (then DeadlineReached). Resolves `{ ok: false, timedOut }` when it failed.
+   */
+  private async within<T>(exempt: boolean | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown; timedOut: boolean }> {
+    const left = this.timeLeft(exempt);
+    if (left <= 0) throw this.deadlineError();
+    const limit = Math.min(this.timeoutMs, left);
+    const byDeadline = limit < this.timeoutMs;
+    const abort = new AbortController();
+    const settled = new AbortController();
+    let timedOut = false;
+    void this.clock.sleep(limit, settled.signal).then(() => {
+      if (settled.signal.aborted) return;
+      timedOut = true;
+      abort.abort(new DOMException('no answer before the timeout', 'TimeoutError'));
+    });
     try {
-      const res = await this.fetchImpl(this.baseUrl + (this.opts.livenessPath ?? '/'), { method: 'GET', headers: {}, redirect: 'manual', signal: AbortSignal.timeout(Math.min(this.opts.timeoutMs ?? 30_000, 10_000)) });
-      await res.arrayBuffer().catch(() => undefined);
-      return true;
-    } catch {
-      return false;
+      return { ok: true, value: await work(abort.signal) };
+    } catch (error) {
+      if (timedOut && byDeadline) throw this.deadlineError();
+      return { ok: false, error, timedOut };
+    } finally {
+      settled.abort();
     }
   }
 
@@ -223,12 +316,15 @@ export class HttpClient {
     await this.sleep(ms);
   }
 
+  /** A wait on the run's clock that never goes past the deadline. */
   private sleep(ms: number): Promise<void> {
-    return (this.opts.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
+    const capped = Math.max(0, Math.min(ms, this.timeLeft()));
+    return this.opts.sleep ? this.opts.sleep(capped) : this.clock.sleep(capped);
   }
 
   private async sendOnce(o: SendOptions): Promise<Exchange> {
     if (!o.exempt && this.used >= this.opts.maxRequests) throw new BudgetExhausted(this.opts.maxRequests);
+    if (this.timeLeft(o.exempt) <= 0) throw this.deadlineError();
     this.used++;
     const seq = ++this.seq;
     const qs = o.query && Object.keys(o.query).length ? '?' + new URLSearchParams(o.query).toString() : '';
@@ -278,31 +374,35 @@ export class HttpClient {
     const started = performance.now();
     let response: RecordedResponse | undefined;
     let error: string | undefined;
-    try {
-      const res = await this.fetchImpl(url, {
-        method: request.method,
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
-      });
-      const text = await res.text();
+    // The whole answer, body included, comes within the timeout or counts as no answer.
+    const got = await this.within(o.exempt, async (signal) => {
+      const res = await this.fetchImpl(url, { method: request.method, headers, body, redirect: 'manual', signal });
+      return { res, read: await readBounded(res.body, this.maxResponseBytes) };
+    });
+    if (got.ok) {
+      const { res, read } = got.value;
+      // A cut body is not parsed: only what is kept of it is decoded.
+      const text = read.truncated ? '' : read.bytes.toString('utf8');
       const resHeaders: Record<string, string> = {};
       // The answer is kept as sent, to be judged; the runner redacts what goes into a report.
       res.headers.forEach((v, k) => (resHeaders[k] = v));
       let json: unknown;
-      if (/\bjson\b/i.test(resHeaders['content-type'] ?? '')) {
+      // A body cut at the cap is not the JSON the server meant: it is judged without it.
+      if (!read.truncated && /\bjson\b/i.test(resHeaders['content-type'] ?? '')) {
         try {
           json = JSON.parse(text);
         } catch {
           json = undefined;
         }
       }
-      const kept = text.length > MAX_BODY_KEPT ? text.slice(0, MAX_BODY_KEPT) + '…' : text;
-      response = { status: res.status, headers: resHeaders, body: kept, ...(json !== undefined ? { json } : {}) };
-    } catch (err) {
-      if (seq === 1 || this.used === 1) throw new Unreachable(this.redact(this.baseUrl), describeError(err));
-      error = describeError(err);
+      // Decoded from the bytes, not sliced from the text: a slice would keep the whole text alive.
+      const kept = read.bytes.length > MAX_BODY_KEPT ? read.bytes.subarray(0, MAX_BODY_KEPT).toString('utf8') + '…' : read.truncated ? read.bytes.toString('utf8') : text;
+      response = { status: res.status, headers: resHeaders, body: kept, ...(json !== undefined ? { json } : {}), ...(read.truncated ? { cutAt: this.maxResponseBytes } : {}) };
+    } else {
+      const why = got.timedOut ? `no answer within --request-timeout ${formatMs(this.timeoutMs)}` : describeError(got.error);
+      // Only the very first request: after it, silence is the server gone (probes reset `used`).
+      if (seq === 1) throw new Unreachable(this.redact(this.baseUrl), why);
+      error = why;
     }
     const ex: Exchange = {
       seq,

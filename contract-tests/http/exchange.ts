@@ -30,8 +30,10 @@ export interface RecordedResponse {
   headers: Record<string, string>;
   /** The body as text (cut at 64 KiB), tokens redacted. */
   body: string;
-  /** The body parsed as JSON, when it is JSON. */
+  /** The body parsed as JSON, when it is JSON (and was read whole). */
   json?: unknown;
+  /** Set when the answer went on past --max-response-bytes: the cap, in bytes, it was cut at (the rest was not read). */
+  cutAt?: number;
 }
 
 export interface Exchange {

@@ -7,6 +7,7 @@
  */
 import type { Exchange, RecordedRequest } from './exchange.js';
 import { toCurl } from './curl.js';
+import { escapeUnsafe } from '../escape.js';
 
 /** The requests that make something a later request can name by id. */
 const CREATORS: Record<string, string> = { createFineTuningJob: 'JOB', uploadFile: 'FILE' };
@@ -32,8 +33,12 @@ export class Provenance {
     return [...this.creators].filter(([id, ex]) => ex.seq < before && text.includes(id));
   }
 
-  /** A script that replays `exchanges` (the last is the failing one) in a fresh shell. */
-  script(exchanges: readonly Exchange[], env: string[] = []): string {
+  /**
+   * A script that replays `exchanges` (the last is the failing one) in a fresh shell given
+   * only the tokens it names: it stops at once, saying which, when one is not set. A
+   * server's control and bidi characters in it are shown escaped.
+   */
+  script(exchanges: readonly Exchange[]): string {
     const needed = new Map<string, Exchange>();
     const visit = (ex: Exchange) => {
       for (const [id, creator] of this.named(ex.request, ex.seq)) {
@@ -55,7 +60,10 @@ export class Provenance {
     const byLength = [...vars].sort((a, b) => b[0].length - a[0].length);
     const substitute = (curl: string) => byLength.reduce((text, [id, name]) => text.split(id).join(`'"$${name}"'`), curl);
 
-    const lines: string[] = ['#!/bin/sh', '# Reproduces the failure in a fresh shell.', ...env, '# Needs $VAERO_TOKEN (and $VAERO_TOKEN_B for requests of the second organization).'];
+    const lines: string[] = ['#!/bin/sh', '# Reproduces the failure in a fresh shell.'];
+    const sent = [...setup.map(([, ex]) => ex), ...exchanges].map((ex) => ex.curl).join('\n');
+    if (/\$VAERO_TOKEN\b/.test(sent)) lines.push(`: "\${VAERO_TOKEN:?set VAERO_TOKEN to organization A's key (vaero test printed it at its top when it generated it)}"`);
+    if (/\$VAERO_TOKEN_B\b/.test(sent)) lines.push(`: "\${VAERO_TOKEN_B:?set VAERO_TOKEN_B to the second organization's key}"`);
     if (setup.length) lines.push(ID_FUNCTION);
     const writeFiles = (req: RecordedRequest) => {
       for (const f of req.multipart?.files ?? []) {
@@ -68,12 +76,12 @@ export class Provenance {
     const curl = (ex: Exchange) => substitute(toCurl(ex.request)).replace(/^curl /, 'curl --silent --show-error ');
     for (const [id, ex] of setup) {
       writeFiles(ex.request);
-      lines.push(`# #${ex.seq} made ${id}; this run makes its own:`, `${vars.get(id)}=$(${curl(ex)} | vaero_id)`);
+      lines.push(`# #${ex.seq} made ${JSON.stringify(id)}; this run makes its own:`, `${vars.get(id)}=$(${curl(ex)} | vaero_id)`);
     }
     for (const ex of exchanges) {
       writeFiles(ex.request);
       lines.push(`# #${ex.seq}${ex === exchanges[exchanges.length - 1] ? ' (the failing request)' : ''}: answered ${ex.response?.status ?? `nothing (${ex.error})`}`, curl(ex), 'echo');
     }
-    return lines.join('\n') + '\n';
+    return escapeUnsafe(lines.join('\n') + '\n');
   }
 }

@@ -2,7 +2,9 @@
  * The default transport: node:http(s) behind a fetch-shaped function. Unlike fetch, it
  * keeps an answer that arrives while the body is still being sent (a server may answer
  * 413 to an oversized upload and close the connection at once, as curl would show),
- * instead of reporting the broken pipe as "no answer".
+ * instead of reporting the broken pipe as "no answer". The answer's body is streamed,
+ * never buffered here: the reader decides how much of it to take (bounded-body.ts), and
+ * cancelling it destroys the connection.
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -58,6 +60,27 @@ async function writeUntilAnswered(req: ClientRequest, body: Buffer | undefined, 
   if (!req.destroyed && !answered()) req.end();
 }
 
+/**
+ * The answer's body as a web stream that reads only when pulled (no queue fills ahead of
+ * the reader); cancelling it destroys the answer and its socket.
+ */
+function streamOf(res: IncomingMessage): ReadableStream<Uint8Array> {
+  const chunks = res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+      },
+      cancel() {
+        res.destroy();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 export const nodeTransport: FetchLike = async (input, init) => {
   const url = new URL(input);
   const headers: Record<string, string> = { ...((init.headers as Record<string, string> | undefined) ?? {}) };
@@ -70,17 +93,16 @@ export const nodeTransport: FetchLike = async (input, init) => {
     const large = (body?.length ?? 0) > CHUNK;
     const req = send(url, { method: init.method ?? 'GET', headers, ...(large ? { agent: false } : {}), ...(init.signal ? { signal: init.signal } : {}) }, (res: IncomingMessage) => {
       answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const h = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-        const status = res.statusCode ?? 0;
-        if (status < 200 || status > 599) return reject(new Error(`invalid HTTP status ${status}`));
-        resolve(new Response(NO_BODY.has(status) ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: h }));
-        if (large) req.destroy();
-      });
+      const h = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 599) {
+        res.destroy();
+        return reject(new Error(`invalid HTTP status ${status}`));
+      }
+      if (large) res.once('close', () => req.destroy());
+      if (NO_BODY.has(status)) res.resume();
+      resolve(new Response(NO_BODY.has(status) ? null : streamOf(res), { status, statusText: res.statusMessage ?? '', headers: h }));
     });
     // An error after the answer began (EPIPE while still sending) does not undo the answer.
     req.on('error', (err) => {

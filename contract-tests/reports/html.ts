@@ -5,6 +5,7 @@
  * its source in the spec; then every rule of the spec with its verdict.
  */
 import type { CheckResult, Failure, Report, RuleResult } from '../report.js';
+import { escapeUnsafe } from '../escape.js';
 
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -46,7 +47,12 @@ function checkHtml(c: CheckResult, rules: Map<string, RuleResult>): string {
 </details>`;
 }
 
+/** The page, with a server's control and bidi characters shown escaped (they would reorder or hide what is shown). */
 export function toHtml(report: Report): string {
+  return escapeUnsafe(page(report));
+}
+
+function page(report: Report): string {
   const rules = new Map(report.rules.map((r) => [r.id, r]));
   const checks = [...report.checks].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const s = report.summary;

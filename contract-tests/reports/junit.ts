@@ -8,6 +8,7 @@
  */
 import { create } from 'xmlbuilder2';
 import type { Failure, Report } from '../report.js';
+import { escapeUnsafe } from '../escape.js';
 
 function failureText(f: Failure): string {
   const lines = [`rule: ${f.ruleId} (${f.severity})`, f.message];
@@ -88,5 +89,6 @@ export function toJUnit(report: Report, options: JUnitOptions = {}): string {
     else if (r.verdict === 'not-judged' || r.verdict === 'skipped') tc.ele('skipped', { message: notJudgedReason(r) });
     else tc.ele('system-out').txt(`${r.verdict}: ${r.held} assertions held${r.verdict === 'broken' ? `, ${r.failures} warnings` : ''}`);
   }
-  return doc.end({ prettyPrint: true });
+  // A server's bytes may hold characters XML 1.0 does not allow: shown escaped, the file stays well-formed.
+  return escapeUnsafe(doc.end({ prettyPrint: true }));
 }

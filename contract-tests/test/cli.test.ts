@@ -121,6 +121,9 @@ describe('as a user runs it: the printed base URL of `vaero stub` and `vaero moc
     try {
       const run = await vaero(['--base-url', stub.baseUrl, '--profile', 'full', '--no-progress']);
       expect(run.stderr).toMatch(/using two generated tokens/);
+      // Printed once, as values a fresh shell can take, at the top of the run.
+      expect(run.stderr).toMatch(/^ {2}export VAERO_TOKEN=vaero-test-a-[0-9a-f-]+$/m);
+      expect(run.stdout).not.toContain('vaero-test-a-');
       expect(run.stdout).toContain('CONFORMS');
       expect(run.stdout).not.toContain('Skipped:');
       expect(run.code).toBe(0);
@@ -257,6 +260,9 @@ describe('vaero test usage errors and an unreachable server exit 2 with a clear 
     [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--profile', 'everything'], /must be core or full/],
     [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--max-requests', 'many'], /--max-requests must be a whole number/],
     [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--frobnicate'], /unknown option/],
+    [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--max-response-bytes', 'lots'], /--max-response-bytes must be a size/],
+    [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--deadline', 'soon'], /--deadline must be a duration/],
+    [['--base-url', 'http://127.0.0.1:1/v1', '--token', 'x', '--request-timeout', '0'], /--request-timeout must be at least 1 ms/],
   ])('%j', async (args, message) => {
     const run = await vaero(args);
     expect(run.code).toBe(2);

@@ -4,7 +4,7 @@
  * front on 127.0.0.1:0 that rewrites one kind of request or patches one kind of answer
  * and forwards everything else to the stub untouched. Nothing here re-implements the API.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basePath } from '../../../spec/index.js';
 import { createService, startStub, type StubService } from '../../../mock/stub/index.js';
@@ -43,6 +43,11 @@ export interface Mutant {
   request?: (r: FrontRequest) => FrontRequest | FrontResponse;
   /** Patch the stub's answer. */
   response?: (r: FrontRequest, res: FrontResponse) => FrontResponse;
+  /**
+   * Answer on the raw socket instead (a stream too long to hold, an answer that never ends):
+   * true when it took the request; `index` counts the requests the front has seen.
+   */
+  raw?: (r: FrontRequest, res: ServerResponse, index: number) => boolean;
 }
 
 export interface RunningTarget {
@@ -83,14 +88,17 @@ export function isResponse(x: FrontRequest | FrontResponse): x is FrontResponse 
 export async function startMutant(m: Mutant): Promise<RunningTarget> {
   const service = createService({ speed: m.speed ?? TEST_SPEED });
   const stub = await startStub({ port: 0, host: '127.0.0.1', log: false, service: m.wrapService ? m.wrapService(service) : service });
-  if (!m.request && !m.response) return stub;
+  if (!m.request && !m.response && !m.raw) return stub;
   const origin = new URL(stub.baseUrl).origin;
+  let seen = 0;
   const server = createServer((req, res) => {
+    const index = seen++;
     void (async () => {
       const url = new URL(req.url ?? '/', origin);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !HOP.has(k)) headers[k] = v;
       let fr: FrontRequest = { method: req.method ?? 'GET', path: url.pathname.slice(basePath.length), query: url.searchParams, headers, body: await readBody(req) };
+      if (m.raw?.(fr, res, index)) return;
       let answer: FrontResponse;
       const rewritten = m.request ? m.request(fr) : fr;
       if (isResponse(rewritten)) answer = rewritten;
