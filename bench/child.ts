@@ -37,10 +37,10 @@ function startProcess(label: string, args: string[], ready: RegExp, timeoutMs: n
   });
 }
 
-/** A baseline of bench/targets.ts, optionally under extra node flags. */
-export function startTarget(name: string, nodeFlags: readonly string[] = [], timeoutMs = 30_000): Promise<RunningTarget> {
+/** A baseline of bench/targets.ts, optionally under extra node flags (`args`: the target's own, e.g. the proxy's upstream). */
+export function startTarget(name: string, nodeFlags: readonly string[] = [], timeoutMs = 30_000, args: readonly string[] = []): Promise<RunningTarget> {
   const entry = fileURLToPath(new URL('./targets.js', import.meta.url));
-  return startProcess(name, [...nodeFlags, entry, name], /READY (\S+)/, timeoutMs);
+  return startProcess(name, [...nodeFlags, entry, name, ...args], /READY (\S+)/, timeoutMs);
 }
 
 /** The stub as `npm start` runs it (same entry, same node flags, request log on), on a free port. */

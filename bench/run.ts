@@ -6,6 +6,7 @@
 import { coldStartFigures } from './cold-start.js';
 import { judge, machine, table, writeRecord, type Figure } from './figures.js';
 import { firstAnswerFigures } from './first-answer.js';
+import { proxyOverheadFigures } from './proxy-overhead.js';
 import { readFigures } from './reads.js';
 import { throughputFigures } from './throughput.js';
 
@@ -14,6 +15,7 @@ const parts: Record<string, () => Promise<Figure[]>> = {
   reads: readFigures,
   'cold-start': coldStartFigures,
   'first-answer': firstAnswerFigures,
+  proxy: proxyOverheadFigures,
 };
 
 const chosen = process.env.BENCH_PARTS?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(parts);

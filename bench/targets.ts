@@ -3,7 +3,7 @@
  * prints `READY <baseUrl>`. Each target runs in its own process so the load generator
  * (in the parent) never competes with it for the event loop.
  *
- *   node dist/bench/targets.js node-http|express|stub|prism|prism-front
+ *   node dist/bench/targets.js node-http|express|stub|prism|prism-front|proxy <upstream>
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -67,7 +67,15 @@ switch (name) {
     process.on('SIGTERM', () => void mock.close().then(() => process.exit(0)));
     break;
   }
+  case 'proxy': {
+    // vaero proxy (pass-through, as `vaero proxy --upstream URL` runs it) in front of argv[3].
+    const { startProxy } = await import('../proxy/server.js');
+    const proxy = await startProxy({ upstream: process.argv[3]!, log: () => {} });
+    console.log(`READY ${proxy.url}`);
+    process.on('SIGTERM', () => void proxy.close().then(() => process.exit(0)));
+    break;
+  }
   default:
-    console.error(`unknown target ${String(name)}: node-http | express | stub | prism | prism-front`);
+    console.error(`unknown target ${String(name)}: node-http | express | stub | prism | prism-front | proxy <upstream>`);
     process.exit(2);
 }

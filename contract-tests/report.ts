@@ -168,4 +168,9 @@ export interface Report {
   coverage: CoverageRow[];
   /** What the run created and removed at the end (or could not). */
   cleanup: { cancelledJobs: string[]; deletedFiles: string[]; problems: string[] };
+  /**
+   * Set when the report judges traffic (`vaero proxy`, `vaero judge`): where it came from, the
+   * exchanges judged, the entries outside the base URL left out, and the findings per side.
+   */
+  traffic?: { source: 'proxy' | 'har'; exchanges: number; outsideBase: number; findings: { client: number; server: number } };
 }

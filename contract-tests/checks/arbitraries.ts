@@ -181,7 +181,7 @@ export function mutations(op: Operation): Mutation[] {
 }
 
 /** The top-level field an ajv error lies at (an unknown field by its name; null: the body as a whole). */
-function fieldOfError(e: ErrorObject): string | null {
+export function fieldOfError(e: ErrorObject): string | null {
   if (e.keyword === 'required') return String(e.params.missingProperty);
   if (e.keyword === 'additionalProperties' && e.instancePath === '') return String(e.params.additionalProperty);
   const top = e.instancePath.split('/')[1];

@@ -20,6 +20,6 @@ function newestSource(dir: string): number {
 
 export function ensureBuilt(): void {
   const built = existsSync(cliPath) ? statSync(join(root, 'dist', 'contract-tests', 'cli.js')).mtimeMs : 0;
-  const sources = Math.max(...['spec', 'mock', 'contract-tests', 'fixtures', 'bin'].map((d) => newestSource(join(root, d))));
+  const sources = Math.max(...['spec', 'mock', 'contract-tests', 'fixtures', 'traffic', 'proxy', 'matchers', 'bin'].map((d) => newestSource(join(root, d))));
   if (built < sources) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 }

@@ -80,3 +80,31 @@ describe('the judge imports nothing of the judged', () => {
     expect(fromStub).toContain('mock/errors/answer-policy.ts');
   });
 });
+
+/**
+ * The tools that judge traffic (traffic/: the judge of one exchange; proxy/, matchers/ and
+ * `vaero judge`: its users) are the judge too: the same rule, no path into the servers
+ * (mock/) or the MSW handlers built on them (msw/).
+ */
+describe('the traffic tools import nothing of the judged', () => {
+  for (const dir of ['traffic', 'proxy', 'matchers']) {
+    const graph = reachable(sourcesUnder(join(root, dir)));
+
+    it(`${dir}/ reaches the judge's own code (spec/ and the suite's checks)`, () => {
+      const files = [...graph.keys()].map(rel);
+      expect(files).toContain('spec/index.ts');
+      expect(files).toContain('traffic/judge.ts');
+      expect(files).toContain('contract-tests/checks/conformance.ts');
+    });
+
+    it(`no module of ${dir}/ reaches mock/ or msw/, directly or transitively`, () => {
+      const intoServers = [...graph.entries()].filter(([f]) => /^(mock|msw)\//.test(rel(f))).map(([, chain]) => chain.join(' -> '));
+      expect(intoServers).toEqual([]);
+    });
+
+    it(`what ${dir}/ reaches is the judge (spec/, fixtures/, contract-tests/, traffic/) and itself`, () => {
+      const outside = [...graph.keys()].map(rel).filter((f) => !new RegExp(`^(contract-tests|spec|fixtures|traffic|${dir})/`).test(f));
+      expect(outside).toEqual([]);
+    });
+  }
+});

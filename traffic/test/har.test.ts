@@ -1,0 +1,53 @@
+/**
+ * Reading HAR: what is not HAR is refused (NotHar: the CLI's exit 2), entries outside the
+ * base URL are counted and left out, and an entry saved without its credentials or its
+ * body (devtools' sanitized export) leaves what needs them not judged, never passed.
+ */
+import { describe, expect, it } from 'vitest';
+import { NotHar, readHar } from '../har.js';
+import { judgeHar } from '../judge-har.js';
+
+const base = 'https://api.example.test/v1';
+const job = { object: 'fine_tuning.job', id: 'ftjob-1', style_model: 'vaero-1', base_model: 'general', created_at: 1721764800, finished_at: null, fine_tuned_model: null, organization_id: 'org-1', status: 'queued', training_files: ['file-abc123'], error: null };
+
+function entry(o: { method?: string; url: string; headers?: Record<string, string>; postData?: string; status?: number; text?: string; size?: number }) {
+  return {
+    startedDateTime: '2026-01-01T00:00:00.000Z',
+    time: 1,
+    request: { method: o.method ?? 'GET', url: o.url, headers: Object.entries(o.headers ?? {}).map(([name, value]) => ({ name, value })), bodySize: o.postData ? o.postData.length : 0, ...(o.postData ? { postData: { mimeType: 'application/json', text: o.postData } } : {}) },
+    response: { status: o.status ?? 200, headers: [{ name: 'content-type', value: 'application/json' }, { name: 'x-request-id', value: 'req_0123456789abcdef0123456789abcdef' }], content: { size: o.size ?? o.text?.length ?? 0, mimeType: 'application/json', ...(o.text !== undefined ? { text: o.text } : {}) } },
+  };
+}
+const har = (entries: unknown[]) => JSON.stringify({ log: { version: '1.2', creator: { name: 't', version: '1' }, entries } });
+const auth = { authorization: 'Bearer t', 'content-type': 'application/json' };
+
+describe('readHar', () => {
+  it('refuses what is not HAR', () => {
+    expect(() => readHar('not json')).toThrow(NotHar);
+    expect(() => readHar('{"log": {}}')).toThrow(/no log.entries array/);
+    expect(() => readHar('{"log": {"entries": [{"request": {}}]}}')).toThrow(NotHar);
+  });
+
+  it('counts entries outside the base URL and leaves them out; finds the base URL when none is given', () => {
+    const read = readHar(har([entry({ url: 'https://app.example.test/' }), entry({ url: `${base}/files`, headers: auth, text: '{"object":"list","data":[],"has_more":false}' }), entry({ url: 'https://api.example.test/v10/files' })]));
+    expect(read.baseUrl).toBe(base);
+    expect(read.outside).toBe(2);
+    expect(read.exchanges.map((e) => e.request.path)).toEqual(['/files']);
+  });
+});
+
+describe('judgeHar on a sanitized export', () => {
+  it('an entry without credentials or body: auth and the body are not judged; what it holds still is', async () => {
+    const create = entry({ method: 'POST', url: `${base}/fine_tuning/jobs`, headers: { 'content-type': 'application/json', 'content-length': '40' }, text: JSON.stringify(job) });
+    const list = entry({ url: `${base}/fine_tuning/jobs?limit=0`, headers: {}, status: 200, size: 120 });
+    const { report, lines } = await judgeHar(har([create, list]), { level: 'contract' });
+    // limit=0 is still the client's: the query is in the record.
+    expect(lines.map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['client list.limit', 'server list.limit']);
+    const verdict = (id: string) => report.rules.find((r) => r.id === id)!;
+    expect(verdict('auth.bearer').verdict).toBe('not-judged');
+    expect(verdict('auth.bearer').notJudged.map((n) => n.reason)).toEqual(['the record holds no credentials']);
+    expect(verdict('request.schema').verdict).toBe('not-judged');
+    expect(verdict('job.shape').verdict).toBe('held');
+    expect(verdict('response.schema').notJudged.map((n) => n.reason)).toEqual(["the answer's body: the record holds no response body"]);
+  });
+});
