@@ -8,6 +8,7 @@ import { judge, machine, table, writeRecord, type Figure } from './figures.js';
 import { firstAnswerFigures } from './first-answer.js';
 import { proxyOverheadFigures } from './proxy-overhead.js';
 import { readFigures } from './reads.js';
+import { memoryFigures, stateFigures } from './state.js';
 import { throughputFigures } from './throughput.js';
 
 const parts: Record<string, () => Promise<Figure[]>> = {
@@ -16,6 +17,8 @@ const parts: Record<string, () => Promise<Figure[]>> = {
   'cold-start': coldStartFigures,
   'first-answer': firstAnswerFigures,
   proxy: proxyOverheadFigures,
+  state: stateFigures,
+  memory: memoryFigures,
 };
 
 const chosen = process.env.BENCH_PARTS?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(parts);

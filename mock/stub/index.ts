@@ -12,4 +12,5 @@ export { createApp, ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_F
 export { startStub, type RunningStub, type StartOptions } from './server.js';
 export type { StubControl, JobSeed, FileSeed, Latency } from './service/control.js';
 export type { RequestEntry } from './service/request-log.js';
+export { StateLockedError } from './service/state-lock.js';
 export { createStubControl, StubControlError, type StubSteering } from './control-client.js';

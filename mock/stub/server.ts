@@ -67,10 +67,7 @@ export async function startStub(options: StartOptions = {}): Promise<RunningStub
     service,
     close() {
       closed ??= new Promise<void>((resolve) => {
-        server.close(() => {
-          service.close();
-          resolve();
-        });
+        server.close(() => void service.close().then(resolve, resolve));
         server.closeAllConnections();
       });
       return closed;

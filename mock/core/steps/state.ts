@@ -4,8 +4,11 @@ import type { StubService } from '../../stub/service/service.js';
 import { rejection, type Answer, type Step } from '../exchange.js';
 
 export function state(service: StubService): Step {
-  return (x): Answer => {
+  return (x) => {
     const result = dispatch(service, x.org!, x.request!, x.failure);
-    return result.ok ? { status: 200, body: result.value } : rejection(result.error);
+    const answer: Answer = result.ok ? { status: 200, body: result.value } : rejection(result.error);
+    // With --state: answered only once the change (or what was read) is on disk (group commit).
+    const kept = service.committed();
+    return kept ? kept.then(() => answer) : answer;
   };
 }

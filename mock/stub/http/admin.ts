@@ -78,5 +78,6 @@ async function answerAdmin(service: StubService, req: RequestReader): Promise<An
     body = read.value;
   }
   const result = route.run(service, org.value, body);
+  await service.committed(); // with --state: answered only once the change is on disk
   return result.ok ? { status: 200, body: result.value } : rejection(result.error);
 }

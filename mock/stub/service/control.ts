@@ -23,7 +23,7 @@ import type { LifecycleClock } from './clock.js';
 import { fineTunedModelName, newFileId, newJobId } from './ids.js';
 import type { JournalRecord } from './journal.js';
 import { CANCELLED, FAILED, FAILURE_STEPS, HAPPY_PATH, SUCCEEDED, SUCCESS_STEPS, type Step } from './lifecycle.js';
-import { createRequestLogBook, type RequestLogBook } from './request-log.js';
+import type { RequestLogBook } from './request-log.js';
 import { err, ok, type Result } from './result.js';
 import { sampleFileIds } from './samples.js';
 import type { Store } from './store.js';
@@ -67,16 +67,19 @@ export interface StubControl {
   latencyFor(org: string, operationId: OperationId | undefined): number;
   /** The organization's next created job fails with this error (null: disarm). */
   failNext(org: string, failure: FineTuningJobError | null): Result<FineTuningJobError | null>;
+  /** Whether the organization has latency set. */
+  hasLatency(org: string): boolean;
   /** The requests each organization made (the adapters record them). */
   readonly requests: RequestLogBook;
-  /** Apply a journal record of ours (at start, from --state). */
-  replay(r: Extract<JournalRecord, { op: 'reset' | 'advance' }>): void;
 }
 
 export interface ControlDeps {
   store: Store;
   clock: LifecycleClock;
   record(r: JournalRecord): void;
+  requests: RequestLogBook;
+  /** Called when the organization may hold nothing any more (its latency removed). */
+  mayBeIdle(org: string): void;
   failNext(org: string, failure: FineTuningJobError | null): Result<FineTuningJobError | null>;
 }
 
@@ -98,20 +101,14 @@ let errorValidator: ReturnType<typeof schemaValidator> | undefined;
 const validError = (e: unknown): e is FineTuningJobError =>
   (errorValidator ??= schemaValidator((document.components?.schemas as Record<string, unknown>).FineTuningJobError))(e);
 
-export function createControl({ store, clock, record, failNext }: ControlDeps): StubControl {
+export function createControl({ store, clock, record, requests, mayBeIdle, failNext }: ControlDeps): StubControl {
   const latencies = new Map<string, Latency>();
-  const requests = createRequestLogBook();
   const createOp = operation('createFineTuningJob');
-
-  const replay: StubControl['replay'] = (r) => {
-    if (r.op === 'reset') store.reset(r.org);
-    else store.orgFor(r.org).advances.push({ atMs: r.atMs, ms: r.ms, jobs: store.orgFor(r.org).jobs.length });
-  };
 
   return {
     requests,
-    replay,
     failNext,
+    hasLatency: (org) => latencies.has(org),
 
     reset(org) {
       record({ op: 'reset', org });
@@ -175,15 +172,16 @@ export function createControl({ store, clock, record, failNext }: ControlDeps): 
 
     advance(org, ms) {
       if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_ADVANCE_MS) return bad(`ms must be a number from 0 to ${MAX_ADVANCE_MS}`, 'ms');
-      const r = { op: 'advance' as const, org, atMs: clock.now(), ms };
-      record(r);
-      replay(r);
+      const atMs = clock.now();
+      record({ op: 'advance', org, atMs, ms });
+      store.advance(org, atMs, ms);
       return ok({ advanced_ms: ms });
     },
 
     setLatency(org, latency) {
       if (latency === null) {
         latencies.delete(org);
+        mayBeIdle(org);
         return ok({ ms: 0 });
       }
       const { ms, operations } = latency;
@@ -193,8 +191,10 @@ export function createControl({ store, clock, record, failNext }: ControlDeps): 
         if (unknown !== undefined) return bad(`operations must be a list of the spec's operationIds; not ${unknown}`, 'operations');
       }
       const set: Latency = operations ? { ms, operations: [...operations] } : { ms };
-      if (ms === 0) latencies.delete(org);
-      else latencies.set(org, set);
+      if (ms === 0) {
+        latencies.delete(org);
+        mayBeIdle(org);
+      } else latencies.set(org, set);
       return ok(set);
     },
 

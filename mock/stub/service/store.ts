@@ -1,45 +1,24 @@
 /**
  * The stub's state: organizations, their jobs and files, kept oldest first with an index by
- * id, and the views the API answers with. A job's status is materialised from the clock when
- * it is read (its lifecycle advances lazily); its events are not stored: event i is step i of
- * its lifecycle (or its cancellation), rebuilt when listed. The service (the API's operations)
- * and the control (a test's steering) both work on one store.
+ * id, and the views the API answers with (a job's progress through its lifecycle is
+ * job-progress.ts). The service (the API's operations) and the control (a test's steering)
+ * both work on one store.
+ *
+ * Memory stays bounded by what organizations own: reading never creates an organization
+ * (one that has nothing answers from a shared empty view), a deleted file keeps no text,
+ * an organization that owns nothing can be dropped (tenancy.ts decides when), and its clock
+ * advances are folded into its jobs once they pile up (`foldAdvances`).
  */
-import type {
-  BaseModel,
-  FineTuningJob,
-  FineTuningJobError,
-  FineTuningJobEvent,
-  FineTuningJobStatus,
-  StyleModel,
-  VaeroFile,
-} from '../../../spec/index.js';
+import type { FineTuningJobError, VaeroFile } from '../../../spec/index.js';
 import type { LifecycleClock } from './clock.js';
-import { eventId } from './ids.js';
-import { CANCEL_STEP, CANCELLED, FAILED, FAILURE_STEPS, isFinished, SUCCEEDED, SUCCESS_STEPS, type Step } from './lifecycle.js';
+import { advancesFor, cancelJobAt, eventAt, eventCount, foldInto, jobState, jobView, materialiseJob, newJobRecord, seconds, type JobProgress, type JobRecord, type NewJob } from './job-progress.js';
+import type { JournalRecord } from './journal-records.js';
 import { sampleFiles } from './samples.js';
-import { lifecycleElapsed, wallTimeOf, type Advance } from './timeline.js';
+import type { Advance } from './timeline.js';
 
-export interface JobRecord {
-  id: string;
-  org: string;
-  index: number;
-  createdMs: number;
-  /** See timeline.ts: createdMs for a created job, later for a seeded one (its head start). */
-  anchorMs: number;
-  style_model: StyleModel;
-  base_model: BaseModel;
-  training_files: string[];
-  suffix: string | null;
-  fineTunedModel: string;
-  failure: FineTuningJobError | null;
-  cancelledMs: number | null;
-  steps: readonly Step[];
-  /** How many of its steps the job has been through (materialised from the clock). */
-  applied: number;
-  status: FineTuningJobStatus;
-  finishedMs: number | null;
-}
+export { seconds, type JobProgress, type JobRecord, type NewJob } from './job-progress.js';
+
+type JournalRecordOf<Op extends JournalRecord['op']> = Extract<JournalRecord, { op: Op }>;
 
 export interface FileRecord {
   id: string;
@@ -60,20 +39,8 @@ export interface Org {
   fileIndex: Map<string, number>;
   failNext: FineTuningJobError | null;
   advances: Advance[];
-}
-
-/** What a new job is made of (a journal record carries the same). */
-export interface NewJob {
-  org: string;
-  id: string;
-  createdMs: number;
-  anchorMs?: number;
-  style_model: string;
-  base_model: string;
-  training_files: string[];
-  suffix: string | null;
-  fineTunedModel: string;
-  failure: FineTuningJobError | null;
+  /** Files of its own not deleted. */
+  liveFiles: number;
 }
 
 export interface NewFile {
@@ -85,7 +52,6 @@ export interface NewFile {
   content: string;
 }
 
-export const seconds = (ms: number): number => Math.floor(ms / 1000);
 const encoder = new TextEncoder();
 export const byteLength = (text: string): number => encoder.encode(text).byteLength;
 
@@ -100,104 +66,54 @@ const SHARED_FILES: readonly FileRecord[] = sampleFiles.map((s) => ({
   deleted: false,
 }));
 
+/** Advances pile up to this many per organization before they are folded into its jobs. */
+export const MAX_ADVANCES = 32;
+
+const newOrg = (id: string): Org => {
+  const org: Org = { id, jobs: [], jobIndex: new Map(), files: [...SHARED_FILES], fileIndex: new Map(), failNext: null, advances: [], liveFiles: 0 };
+  SHARED_FILES.forEach((f, i) => org.fileIndex.set(f.id, i));
+  return org;
+};
+/** What an organization that owns nothing reads (never written to). */
+const NOBODY: Readonly<Org> = Object.freeze(newOrg(''));
+
 export type Store = ReturnType<typeof createStore>;
 
-export function createStore(clock: LifecycleClock) {
+export function createStore(clock: LifecycleClock, { maxAdvances = MAX_ADVANCES }: { maxAdvances?: number } = {}) {
   const orgs = new Map<string, Org>();
 
+  /** The organization, created for a change. */
   const orgFor = (id: string): Org => {
     let org = orgs.get(id);
-    if (!org) {
-      org = { id, jobs: [], jobIndex: new Map(), files: [...SHARED_FILES], fileIndex: new Map(), failNext: null, advances: [] };
-      SHARED_FILES.forEach((f, i) => org!.fileIndex.set(f.id, i));
-      orgs.set(id, org);
-    }
+    if (!org) orgs.set(id, (org = newOrg(id)));
     return org;
   };
-
-  const advancesOf = (job: JobRecord): readonly Advance[] => orgs.get(job.org)?.advances ?? [];
-  const timeOf = (job: JobRecord, at: number): number => wallTimeOf(clock, job, advancesOf(job), at);
-
-  const applyStep = (job: JobRecord, step: Omit<Step, 'at'>, atMs: number): void => {
-    if (step.status) {
-      job.status = step.status;
-      if (isFinished(step.status)) job.finishedMs = atMs;
-    }
-  };
+  /** The organization as read: one that has nothing is not created. */
+  const orgView = (id: string): Readonly<Org> => orgs.get(id) ?? NOBODY;
 
   /** Bring a job up to date with the clock. */
-  const materialise = (job: JobRecord): JobRecord => {
-    if (isFinished(job.status)) return job;
-    const elapsed = lifecycleElapsed(clock, job, advancesOf(job));
-    const until = job.cancelledMs ?? Infinity;
-    while (job.applied < job.steps.length) {
-      const step = job.steps[job.applied] as Step;
-      if (step.at > elapsed) break;
-      const at = timeOf(job, step.at);
-      if (at > until) break;
-      applyStep(job, step, at);
-      job.applied++;
-    }
-    if (job.cancelledMs !== null && !isFinished(job.status)) applyStep(job, CANCEL_STEP, job.cancelledMs);
-    return job;
-  };
+  const materialise = (job: JobRecord): JobRecord => materialiseJob(job, clock, advancesFor(job, orgs.get(job.org)?.advances ?? []));
 
-  /** How many events the job has emitted so far (after materialise). */
-  const eventCount = (job: JobRecord): number => job.applied + (job.status === CANCELLED ? 1 : 0);
-
-  /** Event i of a job: step i of its lifecycle, or its cancellation. */
-  const eventAt = (job: JobRecord, i: number): FineTuningJobEvent => {
-    const step = i < job.applied ? (job.steps[i] as Step) : undefined;
-    const at = step ? timeOf(job, step.at) : (job.cancelledMs as number);
-    const { level, type, message } = step ?? CANCEL_STEP;
-    return {
-      object: 'fine_tuning.job.event',
-      id: eventId(job.id, i),
-      created_at: seconds(at),
-      level,
-      message: message({ fineTunedModel: job.fineTunedModel, failure: job.failure }),
-      type,
-    };
-  };
-
-  const jobView = (job: JobRecord): FineTuningJob => ({
-    object: 'fine_tuning.job',
-    id: job.id,
-    style_model: job.style_model,
-    base_model: job.base_model,
-    created_at: seconds(job.createdMs),
-    finished_at: job.finishedMs === null ? null : seconds(job.finishedMs),
-    fine_tuned_model: job.status === SUCCEEDED ? job.fineTunedModel : null,
-    organization_id: job.org,
-    status: job.status,
-    training_files: job.training_files.slice(),
-    error: job.status === FAILED ? job.failure : null,
-  });
-
-  const addJob = (r: NewJob): JobRecord => {
+  /** Add a job (from a create, a seed, or a journal's record: with its progress, from a snapshot). */
+  const addJob = (r: NewJob & Partial<JobProgress>): JobRecord => {
     const org = orgFor(r.org);
-    const steps = r.failure ? FAILURE_STEPS : SUCCESS_STEPS;
-    const job: JobRecord = {
-      id: r.id,
-      org: r.org,
-      index: org.jobs.length,
-      createdMs: r.createdMs,
-      anchorMs: r.anchorMs ?? r.createdMs,
-      style_model: r.style_model as StyleModel,
-      base_model: r.base_model as BaseModel,
-      training_files: r.training_files,
-      suffix: r.suffix,
-      fineTunedModel: r.fineTunedModel,
-      failure: r.failure,
-      cancelledMs: null,
-      steps,
-      applied: 0,
-      status: steps.find((s) => s.status)!.status!,
-      finishedMs: null,
-    };
+    const job = newJobRecord(r, org.jobs.length);
     org.jobIndex.set(job.id, org.jobs.length);
     org.jobs.push(job);
     return job;
+  };
+
+  /** Fold the organization's clock advances into its jobs (see foldInto): they stop piling up. */
+  const foldAdvances = (org: Org): void => {
+    if (!org.advances.length) return;
+    for (const job of org.jobs) foldInto(materialise(job), org.advances);
+    org.advances = [];
+  };
+
+  const advance = (id: string, atMs: number, ms: number): void => {
+    const org = orgFor(id);
+    org.advances.push({ atMs, ms, jobs: org.jobs.length });
+    if (org.advances.length > maxAdvances) foldAdvances(org);
   };
 
   const findJob = (org: string, id: string): JobRecord | undefined => {
@@ -207,7 +123,7 @@ export function createStore(clock: LifecycleClock) {
   };
 
   const cancelAt = (job: JobRecord, atMs: number): void => {
-    job.cancelledMs = atMs;
+    cancelJobAt(job, atMs);
     materialise(job);
   };
 
@@ -225,11 +141,23 @@ export function createStore(clock: LifecycleClock) {
     };
     org.fileIndex.set(file.id, org.files.length);
     org.files.push(file);
+    org.liveFiles++;
     return file;
   };
 
+  /** Delete one of the organization's own files: its text is freed, its place in the list kept. */
+  const deleteFile = (org: string, id: string): void => {
+    const o = orgs.get(org);
+    const i = o?.fileIndex.get(id);
+    const f = i === undefined ? undefined : o!.files[i];
+    if (!f || f.shared || f.deleted) return;
+    f.deleted = true;
+    f.content = '';
+    o!.liveFiles--;
+  };
+
   const findFile = (org: string, id: string): FileRecord | undefined => {
-    const o = orgFor(org);
+    const o = orgView(org);
     const i = o.fileIndex.get(id);
     const f = i === undefined ? undefined : o.files[i];
     return f && !f.deleted ? f : undefined;
@@ -247,5 +175,44 @@ export function createStore(clock: LifecycleClock) {
   /** Forget everything an organization has (it starts again with the shared samples only). */
   const reset = (org: string): void => void orgs.delete(org);
 
-  return { orgFor, materialise, eventCount, eventAt, jobView, addJob, findJob, cancelAt, addFile, findFile, fileView, reset };
+  /** Whether the organization owns nothing (no jobs, no files of its own, no armed failure): dropping it loses nothing. */
+  const ownsNothing = (org: string): boolean => {
+    const o = orgs.get(org);
+    return !o || (o.jobs.length === 0 && o.liveFiles === 0 && o.failNext === null);
+  };
+
+  /** The state as journal records (a snapshot): each organization's jobs, files and armed failure. */
+  function* records(): Generator<JournalRecordOf<'job' | 'file' | 'fail-next'>> {
+    for (const org of orgs.values()) {
+      foldAdvances(org);
+      for (const job of org.jobs) yield { op: 'job', ...jobState(materialise(job)) };
+      for (const f of org.files) {
+        if (f.shared || f.deleted) continue;
+        yield { op: 'file', org: org.id, id: f.id, createdMs: f.createdAt * 1000, filename: f.filename, purpose: f.purpose, content: f.content };
+      }
+      if (org.failNext) yield { op: 'fail-next', org: org.id, failure: org.failNext };
+    }
+  }
+
+  return {
+    orgFor,
+    orgView,
+    organizations: (): Iterable<string> => orgs.keys(),
+    materialise,
+    eventCount,
+    eventAt,
+    jobView,
+    addJob,
+    findJob,
+    cancelAt,
+    advance,
+    foldAdvances,
+    addFile,
+    deleteFile,
+    findFile,
+    fileView,
+    reset,
+    ownsNothing,
+    records,
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The user's entry point: the built `vaero stub` (what `npm start` runs) on a free port,
  * driven with the curl example it prints; env fallbacks; a clean stop; a killed process
- * with --state loses nothing acknowledged; a port in use is a clear error.
+ * with --state loses nothing acknowledged, and a second stub on its state file is refused;
+ * a port in use is a clear error.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -103,11 +104,21 @@ describe('vaero stub (the built CLI)', () => {
     expect(await exited(stub.child)).toBe(0);
   });
 
-  it('with --state, a killed process (SIGKILL) loses no acknowledged change', async () => {
+  it('with --state: a second live stub on the file is refused; a killed process (SIGKILL) loses no acknowledged change and its lock does not block', async () => {
     const state = join(dir, 'state.jsonl');
     const first = await startCli(['--port', '0', '--state', state, '--quiet']);
     const headers = { authorization: 'Bearer kill-token', 'content-type': 'application/json' };
     const created = await (await fetch(`${first.baseUrl}/fine_tuning/jobs`, { method: 'POST', headers, body: JSON.stringify({ training_files: ['file-abc123'], suffix: 'kept' }) })).json();
+    // One owner per state file: a second stub on it while the first lives refuses, naming the file and the holder.
+    const rival = spawn(process.execPath, [bin, 'stub', '--port', '0', '--state', state], { cwd: root });
+    children.push(rival);
+    let refusal = '';
+    rival.stderr.on('data', (c) => (refusal += c));
+    expect(await exited(rival)).toBe(1);
+    expect(refusal).toContain(state);
+    expect(refusal).toContain(`pid ${first.child.pid}`);
+    expect(refusal).not.toMatch(/\n\s+at /);
+    // The lock left by a killed process does not block the next start.
     first.child.kill('SIGKILL');
     await exited(first.child);
     const second = await startCli(['--port', '0', '--state', state, '--quiet']);

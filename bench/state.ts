@@ -1,0 +1,227 @@
+/**
+ * What `--state` costs, and what keeps the stub small (issue 16), each against its target:
+ * part `state`:
+ * - this disk's fdatasync time (the throughput targets apply where it is <= 1 ms);
+ * - create throughput and p99 at 10 connections with --state against in memory, same run:
+ *   >= 0.8x, p99 <= in-memory p99 + 2 ms (group commit: one fdatasync per batch);
+ * - restart with 100,000 jobs in the state file: spawn to first answer <= 1 s;
+ * part `memory`:
+ * - RSS right after 200 x 1 MB uploaded and deleted, and after 40,000 new tokens: <= +64 MB each.
+ *
+ *   BENCH_PARTS=state,memory npm run bench   (sizes: BENCH_JOBS, BENCH_UPLOADS, BENCH_TOKENS)
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { fixture } from '../fixtures/index.js';
+import { snapshotText } from '../mock/stub/service/journal.js';
+import type { JournalRecord } from '../mock/stub/service/journal-records.js';
+import { startNpmStartStub, type RunningTarget } from './child.js';
+import { median, type Figure } from './figures.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const jobs = Number(process.env.BENCH_JOBS ?? 100_000);
+const tokens = Number(process.env.BENCH_TOKENS ?? 40_000);
+const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
+const connections = 10;
+const body = JSON.stringify(fixture('create-reference-curl').body);
+const MB = 1024 * 1024;
+
+/** Median fdatasync of a small append on the disk the state file is on. */
+function fdatasyncMs(dir: string): number {
+  const fd = openSync(join(dir, 'fsync-probe'), 'a');
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 200; i++) {
+      writeSync(fd, `{"probe":${i}}\n`);
+      const t = performance.now();
+      fdatasyncSync(fd);
+      times.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return median(times);
+}
+
+async function createLoad(target: RunningTarget): Promise<{ rps: number; p99: number; non2xx: number }> {
+  const opts = {
+    url: `${target.baseUrl}/fine_tuning/jobs`,
+    method: 'POST' as const,
+    headers: { authorization: 'Bearer bench-token', 'content-type': 'application/json' },
+    body,
+    connections,
+  };
+  await autocannon({ ...opts, duration: 1 });
+  const r = await autocannon({ ...opts, duration: seconds });
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+}
+
+async function measureCreates(extra: string[]) {
+  const stub = await startNpmStartStub(30_000, ['--speed', '0', '--quiet', ...extra]);
+  try {
+    return await createLoad(stub);
+  } finally {
+    await stub.stop();
+  }
+}
+
+/** A state file with `n` jobs over 10 organizations, as a compaction writes it. */
+function stateWithJobs(path: string, n: number): void {
+  const t = Date.now() - 3_600_000;
+  function* records(): Generator<JournalRecord> {
+    yield { op: 'session', atMs: t, speed: 1 };
+    for (let i = 0; i < n; i++) {
+      yield {
+        op: 'job',
+        org: `org-bench${i % 10}`,
+        id: `ftjob-bench${i}`,
+        createdMs: t + i,
+        style_model: 'vaero-1',
+        base_model: 'general',
+        training_files: ['file-abc123'],
+        suffix: null,
+        fineTunedModel: `ftm-bench-${i}`,
+        failure: null,
+      };
+    }
+  }
+  writeFileSync(path, snapshotText(records()));
+}
+
+/** Spawn `npm start --state path` and time to its first answer (a job list), median of `runs`. */
+async function restartMs(path: string, runs = 3): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const stub = await startNpmStartStub(60_000, ['--state', path, '--quiet']);
+    try {
+      const res = await fetch(`${stub.baseUrl}/fine_tuning/jobs?limit=1`, { headers: { authorization: 'Bearer bench' } });
+      if (res.status !== 200) throw new Error(`first answer ${res.status}`);
+      times.push(performance.now() - t0);
+    } finally {
+      await stub.stop();
+    }
+  }
+  return median(times);
+}
+
+/** The process's resident set in MB (Linux /proc, else ps). */
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: ask ps
+  }
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
+}
+
+async function settle(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 500));
+}
+
+async function uploadsRss(): Promise<{ before: number; after: number }> {
+  const stub = await startNpmStartStub(30_000, ['--quiet']);
+  try {
+    const headers = { authorization: 'Bearer bench-uploads' };
+    const content = 'x'.repeat(MB - 1) + '\n';
+    const upload = async () => {
+      const form = new FormData();
+      form.append('purpose', 'fine-tune');
+      form.append('file', new Blob([content]), 'big.txt');
+      const res = await fetch(`${stub.baseUrl}/files`, { method: 'POST', headers, body: form });
+      const file = (await res.json()) as { id: string };
+      await (await fetch(`${stub.baseUrl}/files/${file.id}`, { method: 'DELETE', headers })).arrayBuffer();
+    };
+    await upload(); // warm-up
+    await settle();
+    const before = rssMb(stub.child.pid!);
+    for (let i = 0; i < uploads; i++) await upload();
+    return { before, after: rssMb(stub.child.pid!) };
+  } finally {
+    await stub.stop();
+  }
+}
+
+async function tokensRss(): Promise<{ before: number; after: number }> {
+  const stub = await startNpmStartStub(30_000, ['--quiet']);
+  try {
+    await autocannon({ url: `${stub.baseUrl}/files`, headers: { authorization: 'Bearer warm' }, connections, amount: 2_000 });
+    await settle();
+    const before = rssMb(stub.child.pid!);
+    let n = 0;
+    await autocannon({
+      url: `${stub.baseUrl}/files`,
+      connections,
+      amount: tokens,
+      requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer bench-token-${n++}` } }) }],
+    });
+    return { before, after: rssMb(stub.child.pid!) };
+  } finally {
+    await stub.stop();
+  }
+}
+
+export async function stateFigures(): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'vaero-bench-state-'));
+  try {
+    const sync = fdatasyncMs(dir);
+    // The throughput targets assume a disk that syncs in about 0.3 ms; on a slower one they are information.
+    const applies = sync <= 1;
+    const note = applies ? undefined : `no target: this disk's fdatasync takes ${sync.toFixed(2)} ms (> 1 ms)`;
+    process.stderr.write(`state: creates in memory and with --state (${seconds}s each)\n`);
+    const memory = await measureCreates([]);
+    const state = await measureCreates(['--state', join(dir, 'bench-state.jsonl')]);
+    process.stderr.write(`state: a state file of ${jobs} jobs, restarted on\n`);
+    const big = join(dir, 'big-state.jsonl');
+    stateWithJobs(big, jobs);
+    const restart = await restartMs(big);
+    const empty = join(dir, 'empty-state.jsonl');
+    stateWithJobs(empty, 0);
+    const bare = await restartMs(empty);
+    const non2xx = memory.non2xx + state.non2xx;
+    return [
+      { name: "this disk's fdatasync (median of 200 appends)", value: sync, unit: 'ms', note: 'the --state throughput targets apply where <= 1 ms' },
+      {
+        name: `creates with --state, ${connections} connections`,
+        value: state.rps,
+        unit: 'req/s',
+        baseline: { name: 'in memory', value: memory.rps },
+        ...(applies ? { target: { on: 'ratio' as const, op: '>=' as const, limit: 0.8 } } : {}),
+        note: note ?? (non2xx ? `${non2xx} non-2xx answers` : undefined),
+      },
+      {
+        name: `create p99 with --state, ${connections} connections`,
+        value: state.p99,
+        unit: 'ms',
+        baseline: { name: 'in memory', value: memory.p99 },
+        ...(applies ? { target: { on: 'value' as const, op: '<=' as const, limit: memory.p99 + 2 } } : {}),
+        note: note ?? 'target: in-memory p99 + 2 ms',
+      },
+      {
+        name: `restart on ${jobs} jobs: spawn to first answer`,
+        value: restart,
+        unit: 'ms',
+        baseline: { name: 'on an empty state', value: bare },
+        target: { on: 'value', op: '<=', limit: 1000 },
+        note: 'median of 3; the baseline is the start itself (node, the modules, listening)',
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function memoryFigures(): Promise<Figure[]> {
+  process.stderr.write(`memory: ${uploads} x 1 MB uploaded and deleted\n`);
+  const up = await uploadsRss();
+  process.stderr.write(`memory: ${tokens} requests, each with a new token\n`);
+  const tk = await tokensRss();
+  return [
+    { name: `RSS growth after ${uploads} x 1 MB uploaded and deleted`, value: up.after - up.before, unit: 'MB', target: { on: 'value', op: '<=', limit: 64 }, note: `${up.before.toFixed(0)} -> ${up.after.toFixed(0)} MB` },
+    { name: `RSS growth after ${tokens} new tokens`, value: tk.after - tk.before, unit: 'MB', target: { on: 'value', op: '<=', limit: 64 }, note: `${tk.before.toFixed(0)} -> ${tk.after.toFixed(0)} MB` },
+  ];
+}
