@@ -88,7 +88,7 @@ describe('Portman 1.33 + newman against the stub', () => {
     expect(path('Cancel a fine-tuning job')).not.toContain('ftjob-abc123');
     expect(path('Delete a file')).toMatch(/files\/file-[0-9a-f]+$/);
     expect(path('Delete a file')).not.toContain('file-abc123');
-    // TODO(i17 step 3): retrieve and events read the path example ftjob-abc123 once the shared sample job exists.
-    expect(path('Retrieve a fine-tuning job')).toMatch(/ftjob-[0-9a-f]+$/);
+    expect(path('Retrieve a fine-tuning job')).toMatch(/ftjob-abc123$/); // the path example, as it stands: the shared sample job
+    expect(path("List a job's events")).toMatch(/ftjob-abc123\/events$/);
   });
 });
