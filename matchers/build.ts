@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The package root (this file runs as dist/matchers/build.js, or from the sources). */
@@ -24,7 +24,7 @@ const bundledSpec: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^\.\/load\.js$/ }, (args) => (args.importer.endsWith(join('spec', 'index.ts')) ? { path: join(root, 'spec', 'load.browser.ts') } : undefined));
     b.onResolve({ filter: /^virtual:vaero-openapi-document$/ }, () => ({ path: 'openapi-document', namespace: 'vaero' }));
-    b.onLoad({ filter: /.*/, namespace: 'vaero' }, () => ({ contents: JSON.stringify(load(readFileSync(join(root, 'spec', 'openapi.yaml'), 'utf8'))), loader: 'json' }));
+    b.onLoad({ filter: /.*/, namespace: 'vaero' }, () => ({ contents: JSON.stringify(parse(readFileSync(join(root, 'spec', 'openapi.yaml'), 'utf8'))), loader: 'json' }));
   },
 };
 

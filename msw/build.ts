@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 
 /** The package root (this file runs as dist/msw/build.js, or from the sources). */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), existsSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json')) ? '..' : '../..');
@@ -32,7 +32,7 @@ const specDocument: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^virtual:vaero-openapi-document$/ }, () => ({ path: 'openapi-document', namespace: 'vaero' }));
     b.onLoad({ filter: /.*/, namespace: 'vaero' }, () => ({
-      contents: JSON.stringify(load(readFileSync(join(root, 'spec', 'openapi.yaml'), 'utf8'))),
+      contents: JSON.stringify(parse(readFileSync(join(root, 'spec', 'openapi.yaml'), 'utf8'))),
       loader: 'json',
     }));
   },

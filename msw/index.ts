@@ -2,7 +2,8 @@
  * MSW 2 handlers for the Vaero API: the stub's own stateful service (mock/stub/service) behind
  * the stub's own sequence of the request core (mock/core: the request gate on Fetch Requests,
  * the steering headers, CORS, the request log), so a browser app or a node/jsdom test gets the stub's behaviour without a server:
- * organizations, uploads, the job lifecycle, cancel, paging, the contract's 4xx with `param`.
+ * organizations, uploads, the job lifecycle, cancel, paging, the contract's 4xx with `param`, and
+ * the stub's admin endpoints (/__vaero/*) at the origin of the base URL.
  *
  *   import { setupServer } from 'msw/node';        // or setupWorker from 'msw/browser'
  *   import { createVaeroHandlers } from 'vaero-contract/msw';
@@ -19,9 +20,9 @@ import { fetchReader } from '../mock/http/fetch-gate.js';
 import { newRequestId } from '../mock/http/request-id.js';
 import { createService, type ServiceOptions, type StubService } from '../mock/stub/service/service.js';
 import { newExchange } from '../mock/core/exchange.js';
-import { composeRespond, render } from '../mock/core/respond.js';
+import { composeRespond, render, type Respond } from '../mock/core/respond.js';
 import { errorBody } from '../mock/errors/answer-policy.js';
-import { preflight } from '../mock/core/steps/cors.js';
+import { cors } from '../mock/core/steps/cors.js';
 import { route } from '../mock/core/steps/route.js';
 import { caller, organization } from '../mock/core/steps/organization.js';
 import { latency } from '../mock/core/steps/latency.js';
@@ -30,6 +31,8 @@ import { mockFail } from '../mock/core/steps/mock-fail.js';
 import { input } from '../mock/core/steps/input.js';
 import { state } from '../mock/core/steps/state.js';
 import { recordRequest } from '../mock/core/steps/request-entry.js';
+import { admin } from '../mock/stub/http/admin.js';
+import { ADMIN_PREFIX } from '../mock/stub/http/headers.js';
 import { inProcessSteering } from './steering.js';
 import type { StubSteering } from '../mock/stub/control-client.js';
 
@@ -62,15 +65,19 @@ export function createVaeroHandlers(options: VaeroHandlersOptions = {}): VaeroHa
   // The path the app's base URL has (e.g. /v1, or /api/vaero/v1): it stands for the spec's base path.
   const mountPath = baseUrl.startsWith('/') ? baseUrl : new URL(baseUrl).pathname.replace(/\/+$/, '');
 
-  // The stub's sequence of the request core (mock/core), without its admin endpoints: the control is in-process.
+  // The stub's sequence of the request core (mock/core).
   const respond = composeRespond(
-    [preflight, caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
+    [cors(), caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
     [recordRequest(service)],
   );
+  // The stub's admin endpoints, at the origin of the base URL as the stub serves them, so the same
+  // steering code (createStubControl, or plain HTTP) works against `npm start` and under MSW.
+  const respondAdmin = composeRespond([cors(), admin(service)]);
+  const adminUrl = `${baseUrl.startsWith('/') ? '' : new URL(baseUrl).origin}${ADMIN_PREFIX}*`;
 
-  const resolve = async (request: Request): Promise<Response> => {
-    const x = newExchange(fetchReader(request, mountPath), newRequestId(), performance.now());
-    let a = await respond(x);
+  const resolve = async (request: Request, sequence: Respond, mount: string): Promise<Response> => {
+    const x = newExchange(fetchReader(request, mount), newRequestId(), performance.now());
+    let a = await sequence(x);
     // A Fetch body has no connection behind it: a body that could not be read is a 400 to the app.
     if (a.aborted) a = render(x, { status: 400, body: errorBody({ status: 400, param: null, code: 'aborted', message: 'The request body could not be read' }) });
     const payload = request.method === 'HEAD' ? null : (a.payload as string | Uint8Array<ArrayBuffer> | null);
@@ -79,7 +86,9 @@ export function createVaeroHandlers(options: VaeroHandlersOptions = {}): VaeroHa
 
   return {
     service,
-    handlers: [http.all(`${baseUrl}/*`, ({ request }) => resolve(request))],
+    // The admin handler first: with a base URL without a path, the API's handler would match /__vaero/ too.
+    // Its reader mounts nothing there (/__vaero/ is outside any base path), so the admin step sees its own path.
+    handlers: [http.all(adminUrl, ({ request }) => resolve(request, respondAdmin, basePath)), http.all(`${baseUrl}/*`, ({ request }) => resolve(request, respond, mountPath))],
     control: (token) => inProcessSteering(service, token),
   };
 }

@@ -34,6 +34,8 @@ export interface Exchange {
   request?: AdmittedRequest;
   /** Words for the log line (a steering header ignored). */
   note?: string;
+  /** The CORS headers for the request's Origin, as the server's cors step decided them. */
+  cors?: Record<string, string>;
 }
 
 /** What a step answers; the core renders it (content type, payload, headers, log record). */
@@ -70,7 +72,7 @@ export type Step = (x: Exchange) => Answer | undefined | Promise<Answer | undefi
 export type Finisher = (x: Exchange, answer: Answer) => void;
 
 export function newExchange(reader: RequestReader, requestId: string, started: number): Exchange {
-  return { reader, requestId, started, operation: undefined, head: undefined, caller: undefined, org: undefined, steering: undefined, failure: undefined, request: undefined, note: undefined };
+  return { reader, requestId, started, operation: undefined, head: undefined, caller: undefined, org: undefined, steering: undefined, failure: undefined, request: undefined, note: undefined, cors: undefined };
 }
 
 /** The answer to a violation: its status and envelope. */

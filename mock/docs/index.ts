@@ -15,17 +15,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import { basePath, document } from '../../spec/index.js';
+import { MissingPeerError, nodeResolve, resolvePeer, type Resolve } from '../optional-peer.js';
 
 export const DOCS_PATH = '/docs';
 const SCRIPT_PATH = `${DOCS_PATH}/scalar.js`;
 const SPEC_PATH = `${DOCS_PATH}/openapi.json`;
 
+const SCALAR_BUNDLE = '@scalar/api-reference/browser/standalone.js';
+/** Where Scalar's bundle is (an optional peer: MissingPeerError when it is not installed). */
+const scalarPath = (resolve: Resolve) => resolvePeer('@scalar/api-reference', SCALAR_BUNDLE, 'The API reference at /docs', resolve);
+
 /** The standalone bundle, read on the first request for it (it is 3.5 MB: not at start-up). */
 let script: Promise<Buffer> | undefined;
 const scalarScript = () =>
-  (script ??= readFile(createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js')).catch((e: unknown) => {
+  (script ??= readFile(scalarPath(nodeResolve)).catch((e: unknown) => {
     script = undefined;
     throw e;
   }));
@@ -72,10 +76,25 @@ export function docsPage(origin: string): string {
 `;
 }
 
+/** The start-up line's URL of the reference, or, without Scalar, what to install to have it. */
+export function docsLine(origin: string, resolve: Resolve = nodeResolve): string {
+  try {
+    scalarPath(resolve);
+    return `${origin}${DOCS_PATH}`;
+  } catch (e) {
+    if (!(e instanceof MissingPeerError)) throw e;
+    return `${origin}${DOCS_PATH} is off: ${e.message}`;
+  }
+}
+
 export const isDocsPath = (url: string): boolean => url === DOCS_PATH || url.startsWith(DOCS_PATH + '/') || url.startsWith(DOCS_PATH + '?');
 
-/** Answer a request for the docs page or its two resources; false if the path is not one of them. */
-export async function serveDocs(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+/**
+ * Answer a request for the docs page or its two resources; false if the path is not one of them.
+ * `resolve` finds Scalar (tests simulate its absence): without it the page is a 501 whose one
+ * line says what to install.
+ */
+export async function serveDocs(req: IncomingMessage, res: ServerResponse, resolve: Resolve = nodeResolve): Promise<boolean> {
   const path = (req.url ?? '').split('?')[0];
   if (path !== DOCS_PATH && path !== DOCS_PATH + '/' && path !== SPEC_PATH && path !== SCRIPT_PATH) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -83,19 +102,26 @@ export async function serveDocs(req: IncomingMessage, res: ServerResponse): Prom
     return true;
   }
   const origin = originOf(req);
+  let status = 200;
   let type: string;
   let body: string | Buffer;
-  if (path === SCRIPT_PATH) {
-    type = 'text/javascript; charset=utf-8';
-    body = await scalarScript();
-  } else if (path === SPEC_PATH) {
-    type = 'application/json; charset=utf-8';
-    body = JSON.stringify({ ...document, servers: [{ url: origin + basePath, description: 'This server' }] });
-  } else {
-    type = 'text/html; charset=utf-8';
-    body = docsPage(origin);
+  try {
+    if (path !== SPEC_PATH) scalarPath(resolve); // the page and the bundle need Scalar, the spec does not
+    if (path === SCRIPT_PATH) {
+      type = 'text/javascript; charset=utf-8';
+      body = await scalarScript();
+    } else if (path === SPEC_PATH) {
+      type = 'application/json; charset=utf-8';
+      body = JSON.stringify({ ...document, servers: [{ url: origin + basePath, description: 'This server' }] });
+    } else {
+      type = 'text/html; charset=utf-8';
+      body = docsPage(origin);
+    }
+  } catch (e) {
+    if (!(e instanceof MissingPeerError)) throw e;
+    [status, type, body] = [501, 'text/plain; charset=utf-8', e.message + '\n'];
   }
-  res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-cache' });
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-cache' });
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { corsOriginsOption } from '../cors-origins-option.js';
 import type { startPrismMock } from './index.js';
 
 /** The reference's curl example, pointed at a base URL. */
@@ -34,7 +35,8 @@ export function registerMockCommand(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (0: any free port)', port, 4010)
     .option('-H, --host <host>', 'host to listen on', '127.0.0.1')
     .option('--verbose', "also print Prism's own log lines", false)
-    .action(async (opts: { port: number; host: string; verbose: boolean }) => {
+    .addOption(corsOriginsOption())
+    .action(async (opts: { port: number; host: string; verbose: boolean; corsOrigins?: string[] }) => {
       const log = (line: string) => process.stdout.write(line + '\n');
       let mock: Awaited<ReturnType<typeof startPrismMock>> | undefined;
       try {
@@ -44,6 +46,7 @@ export function registerMockCommand(program: Command): void {
           port: opts.port,
           host: opts.host,
           verbose: opts.verbose,
+          corsOrigins: opts.corsOrigins,
           log,
           // Without Prism the mock can only answer 500: better to stop and say why.
           onPrismExit: (why) => {
@@ -58,7 +61,8 @@ export function registerMockCommand(program: Command): void {
         return;
       }
       log(`Vaero Prism mock (unofficial) listening; base URL: ${mock.baseUrl}`);
-      log(`API reference: ${new URL(mock.baseUrl).origin}/docs`);
+      const { docsLine } = await import('../docs/index.js'); // loaded with the front already
+      log(`API reference: ${docsLine(new URL(mock.baseUrl).origin)}`);
       log(`Try the reference's example:\n\n${referenceCurl(mock.baseUrl)}\n`);
       // Ctrl-C reaches us twice (from the terminal and forwarded by npm): the second must not cut the close (and Prism's stop) short.
       let stopping = false;

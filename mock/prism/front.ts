@@ -13,7 +13,7 @@ import { clientErrorListener } from '../http/client-error.js';
 import { createRequestLog } from '../http/log.js';
 import { nodeHandler } from '../http/node-adapter.js';
 import { composeRespond } from '../core/respond.js';
-import { preflight } from '../core/steps/cors.js';
+import { cors } from '../core/steps/cors.js';
 import { route } from '../core/steps/route.js';
 import { steering } from '../core/steps/steering.js';
 import { input } from '../core/steps/input.js';
@@ -31,6 +31,8 @@ export interface FrontOptions {
   judge?: 'spec' | 'prism';
   /** One line per request (the stub's format, with its time); nothing is logged without it. */
   log?: (line: string) => void;
+  /** Origins besides loopback ones that may read answers with credentials (--cors-origins). */
+  corsOrigins?: readonly string[];
 }
 
 export function createFront(options: FrontOptions): Express {
@@ -39,7 +41,7 @@ export function createFront(options: FrontOptions): Express {
 
   // The front's sequence: the stub's checks, then Prism where the stub consults its state.
   // An error status asked for is Prism's to answer (its example for that status), whatever the body.
-  const respond = composeRespond([preflight, route, steering, forwardAsked(options.prismUrl), input({ schema: judge === 'spec', rawBody: true }), forward(options.prismUrl, judge)]);
+  const respond = composeRespond([cors(options.corsOrigins), route, steering, forwardAsked(options.prismUrl), input({ schema: judge === 'spec', rawBody: true }), forward(options.prismUrl, judge)]);
 
   const serve = nodeHandler({
     respond,

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { basePath } from '../../spec/index.js';
 import type { Duplex } from 'node:stream';
 import { createFront } from './front.js';
+import type { Resolve } from '../optional-peer.js';
 import { startPrismProcess } from './prism-process.js';
 
 export interface PrismMockOptions {
@@ -26,6 +27,10 @@ export interface PrismMockOptions {
    * Default: a line to `log`.
    */
   onPrismExit?: (why: string) => void;
+  /** Origins besides loopback ones that may read answers with credentials (--cors-origins). */
+  corsOrigins?: readonly string[];
+  /** How the Prism CLI (an optional peer) is found; without it the start fails with one line saying what to install. */
+  resolve?: Resolve;
 }
 
 export interface PrismMock {
@@ -38,9 +43,10 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Pr
   const host = options.host ?? '127.0.0.1';
   const prism = await startPrismProcess({
     verbose: options.verbose ? options.log : undefined,
+    resolve: options.resolve,
     onUnexpectedExit: options.onPrismExit ?? ((why) => options.log?.(`${why}: the mock answers 500 until it is restarted`)),
   });
-  const app = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log });
+  const app = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log, corsOrigins: options.corsOrigins });
   const server = app.listen(options.port ?? 4010, host);
   server.on('clientError', app.locals.onClientError as (err: Error, socket: Duplex) => void);
   try {

@@ -11,9 +11,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { specPath } from '../../spec/index.js';
+import { resolvePeer, type Resolve } from '../optional-peer.js';
 
 export interface PrismProcess {
   /** Where Prism listens, e.g. http://127.0.0.1:40123 (the spec's paths sit right under it). */
@@ -31,12 +31,13 @@ export interface PrismProcessOptions {
   startTimeoutMs?: number;
   /** Called if Prism exits after it started without stop() having been called (it crashed or was killed). */
   onUnexpectedExit?: (why: string) => void;
+  /** How the Prism CLI's package is found (default: Node's resolution; tests simulate its absence). */
+  resolve?: Resolve;
 }
 
-/** The pinned Prism CLI's entry point, from its package.json. */
-function prismBin(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('@stoplight/prism-cli/package.json');
+/** The pinned Prism CLI's entry point, from its package.json (an optional peer: MissingPeerError without it). */
+export function prismBin(resolve?: Resolve): string {
+  const pkgPath = resolvePeer('@stoplight/prism-cli', '@stoplight/prism-cli/package.json', 'the Prism mock', resolve);
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { bin: string | Record<string, string> };
   const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin.prism as string);
   return join(dirname(pkgPath), bin);
@@ -58,7 +59,7 @@ process.on('exit', () => {
 const WATCHDOG = `process.on('disconnect', () => process.exit(0)); require(process.argv[1]);`;
 
 export function startPrismProcess(options: PrismProcessOptions = {}): Promise<PrismProcess> {
-  const args = [prismBin(), 'mock', specPath, '--host', '127.0.0.1', '--port', '0', '--verboseLevel', 'info'];
+  const args = [prismBin(options.resolve), 'mock', specPath, '--host', '127.0.0.1', '--port', '0', '--verboseLevel', 'info'];
   const child = spawn(process.execPath, ['-e', WATCHDOG, ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Its own process group: a terminal's Ctrl-C reaches us, not Prism, so Prism stops when we stop it

@@ -1,5 +1,6 @@
 /** `vaero stub`: start the stateful stub (flags, or VAERO_* environment variables). */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { corsOriginsOption } from '../cors-origins-option.js';
 import { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './http/headers.js';
 
 function portNumber(value: string): number {
@@ -28,6 +29,7 @@ interface StubFlags {
   tokens?: string[];
   debug?: boolean;
   quiet?: boolean;
+  corsOrigins?: string[];
 }
 
 export function registerStubCommand(program: Command): void {
@@ -46,6 +48,7 @@ export function registerStubCommand(program: Command): void {
     .addOption(new Option('--tokens <a,b>', 'accept only these bearer tokens (default: any token)').env('VAERO_TOKENS').argParser(tokenList))
     .addOption(new Option('--debug', 'validate every response against the spec and log violations').env('VAERO_DEBUG'))
     .addOption(new Option('-q, --quiet', 'no request log').env('VAERO_QUIET'))
+    .addOption(corsOriginsOption())
     .addHelpText(
       'after',
       [
@@ -80,6 +83,7 @@ export function registerStubCommand(program: Command): void {
           tokens: flags.tokens,
           debug: flags.debug ?? false,
           log: flags.quiet ? false : undefined,
+          corsOrigins: flags.corsOrigins,
         });
       } catch (e) {
         const error = e as NodeJS.ErrnoException;
@@ -95,11 +99,12 @@ export function registerStubCommand(program: Command): void {
       }
       // A literal token, so the example runs as pasted (any token is its own organization).
       const token = flags.tokens?.[0] ?? 'dev-token';
+      const { docsLine } = await import('../docs/index.js'); // loaded with the server already
       process.stdout.write(
         [
           `Vaero stub listening at ${stub.baseUrl}`,
           `  speed ${flags.speed}${flags.speed === 0 ? ' (frozen)' : ''}${flags.state ? `, state in ${flags.state}` : ', state in memory'}${flags.tokens ? `, ${flags.tokens.length} accepted token(s)` : ', any bearer token'}${flags.debug ? ', debug' : ''}`,
-          `  API reference: ${new URL(stub.baseUrl).origin}/docs`,
+          `  API reference: ${docsLine(new URL(stub.baseUrl).origin)}`,
           '',
           'Try:',
           `  curl --request POST --url ${stub.baseUrl}/fine_tuning/jobs \\`,

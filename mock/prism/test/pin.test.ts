@@ -1,7 +1,8 @@
 /**
  * Prism is pinned to 5.14.2: 5.15 and later declare Node >= 24 and, on Node 20, never
- * answer a POST whose JSON is malformed. The pin must hold in package.json, in the
- * lock and in what is installed.
+ * answer a POST whose JSON is malformed. The pin must hold in package.json (the optional
+ * peer an app installs, and the dev dependency this repository runs), in the lock and in
+ * what is installed.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +15,9 @@ const json = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<
 
 describe('the Prism pin', () => {
   it('is exactly 5.14.2 in package.json, the lock and node_modules', () => {
-    expect(json(join(root, 'package.json')).dependencies!['@stoplight/prism-cli']).toBe('5.14.2');
+    const pkg = json(join(root, 'package.json'));
+    expect(pkg.peerDependencies!['@stoplight/prism-cli']).toBe('5.14.2');
+    expect(pkg.devDependencies!['@stoplight/prism-cli']).toBe('5.14.2');
     const lock = json(join(root, 'package-lock.json')).packages as Record<string, { version: string }>;
     expect(lock['node_modules/@stoplight/prism-cli']?.version).toBe('5.14.2');
     const installed = json(createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json'));

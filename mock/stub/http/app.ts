@@ -15,7 +15,7 @@ import { createRequestLog, type LogSink, type RequestLog } from '../../http/log.
 import { nodeHandler } from '../../http/node-adapter.js';
 import type { Finisher } from '../../core/exchange.js';
 import { composeRespond } from '../../core/respond.js';
-import { preflight } from '../../core/steps/cors.js';
+import { cors } from '../../core/steps/cors.js';
 import { route } from '../../core/steps/route.js';
 import { caller, organization } from '../../core/steps/organization.js';
 import { latency } from '../../core/steps/latency.js';
@@ -32,6 +32,8 @@ export interface StubOptions extends ServiceOptions {
   debug?: boolean;
   /** Where log lines go (default: stdout); false: no request log. */
   log?: LogSink | false;
+  /** Origins besides loopback ones that may read answers with credentials (--cors-origins). */
+  corsOrigins?: readonly string[];
 }
 
 export { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER, PREFER_HEADER } from './headers.js';
@@ -53,7 +55,7 @@ export function createApp(options: StubOptions = {}): Express {
 
   // The stub's sequence: each step answers or passes on (mock/core/steps).
   const respond = composeRespond(
-    [preflight, admin(service), caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
+    [cors(options.corsOrigins), admin(service), caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
     options.debug && log ? [recordRequest(service), debugCheck(log)] : [recordRequest(service)],
   );
 

@@ -177,12 +177,13 @@ describe('HTTP edges', () => {
       .set('access-control-request-method', 'POST')
       .set('access-control-request-headers', 'authorization, content-type, vaero-mock-fail');
     expect(pre.status).toBe(204);
-    expect(pre.headers['access-control-allow-origin']).toBe('*');
+    expect(pre.headers['access-control-allow-origin']).toBe('http://localhost:5173'); // a loopback origin: echoed, with credentials
+    expect(pre.headers['access-control-allow-credentials']).toBe('true');
     expect(pre.headers['access-control-allow-methods']).toContain('POST');
     expect(pre.headers['access-control-allow-headers']).toBe('authorization, content-type, vaero-mock-fail');
     const err = await stub.http.get(v1('/fine_tuning/jobs')).set('origin', 'http://localhost:5173');
     expect(err.status).toBe(401);
-    expect(err.headers['access-control-allow-origin']).toBe('*');
+    expect(err.headers['access-control-allow-origin']).toBe('http://localhost:5173');
   });
 
   it('answers 413 to a chunked body (no Content-Length) that passes the limit, once it is read', async () => {
