@@ -484,11 +484,36 @@ export function validateForm(op: Operation, fields: Record<string, string>): Che
   return { ok: false, errors: [...(op.validateForm.errors ?? [])] };
 }
 
+/**
+ * Numeric query text (rule list.limit.numeric-text): decimal, the grammar of a JSON number with
+ * an optional leading `+`, nothing around it. ajv's coercion reads text as JavaScript's Number()
+ * does (' 10 ', '0x10', '0b11' pass; '1e400' becomes null), which no other language's parser
+ * matches, so text outside this grammar is a type error before ajv coerces it.
+ */
+const DECIMAL = /^[+-]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+
+/** The type errors of numeric query parameters whose text is not decimal (or not a finite number). */
+function numericTextErrors(op: Operation, query: Record<string, unknown>): ErrorObject[] {
+  const errors: ErrorObject[] = [];
+  for (const p of op.queryParams) {
+    const type = (p.schema as SchemaObject | undefined)?.type;
+    const text = query[p.name];
+    if ((type !== 'integer' && type !== 'number') || typeof text !== 'string') continue;
+    if (DECIMAL.test(text) && Number.isFinite(Number(text))) continue;
+    errors.push({ instancePath: `/${p.name}`, schemaPath: `#/properties/${p.name}/type`, keyword: 'type', params: { type }, message: `must be ${type}` });
+  }
+  return errors;
+}
+
 /** Validate a query string (values as text); the value returned is typed and defaulted. */
 export function validateQuery(op: Operation, query: Record<string, unknown>): Checked<Record<string, unknown>> {
   const value: Record<string, unknown> = { ...query };
-  if (!op.validateQuery || op.validateQuery(value)) return { ok: true, value };
-  return { ok: false, errors: [...(op.validateQuery.errors ?? [])] };
+  if (!op.validateQuery) return { ok: true, value };
+  const textErrors = numericTextErrors(op, value);
+  // The rest is judged without the refused texts, so every parameter's error is reported (the policy picks the first).
+  for (const e of textErrors) delete value[e.instancePath.slice(1)];
+  if (op.validateQuery(value) && !textErrors.length) return { ok: true, value };
+  return { ok: false, errors: [...textErrors, ...(op.validateQuery.errors ?? [])] };
 }
 
 /** Validate a response body against the schema the spec declares for its status. */

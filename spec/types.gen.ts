@@ -91,6 +91,11 @@ export interface paths {
          *     - `succeeded`, `failed`: 400, code `job_not_cancellable`.
          *     The request has no body; one, if sent, is ignored, whatever its
          *     Content-Type or Content-Encoding.
+         *
+         *     Its example cannot be stateless-safe: a cancel changes the job it
+         *     names, and the path example `ftjob-abc123` (the stub's shared sample,
+         *     succeeded and read-only) answers 400 `job_not_cancellable`. Tools that
+         *     send examples must cancel a job they created.
          */
         post: operations["cancelFineTuningJob"];
         delete?: never;
@@ -148,8 +153,12 @@ export interface paths {
          *       `param: file` [`files.text-only`].
          *     - A body that does not parse as multipart: 400 `param: null`, code
          *       `invalid_multipart` [`request.malformed-multipart`].
-         *     - Unknown parts are ignored [`request.unknown-parameters`].
+         *     - Unknown parts are ignored; a part sent twice counts with its first
+         *       value [`request.unknown-parameters`].
          *     - An empty file: 400 `param: file` [`file.bytes`].
+         *     - The schema first: a missing or wrong `purpose` (or a missing `file`)
+         *       is reported before the file's bytes are judged empty or not text
+         *       [`request.check-order`].
          */
         post: operations["uploadFile"];
         delete?: never;
@@ -176,6 +185,10 @@ export interface paths {
          * Delete a file
          * @description Deletes one of the organization's files. Files shared with every
          *     organization (samples) cannot be deleted: 403.
+         *
+         *     Its example cannot be stateless-safe: a delete removes the file it
+         *     names, and the path example `file-abc123` (a shared sample) answers
+         *     403. Tools that send examples must delete a file they uploaded.
          */
         delete: operations["deleteFile"];
         options?: never;
@@ -486,13 +499,19 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The job's id. An unknown id, or another organization's, is answered 404. */
+        /**
+         * @description The job's id. An unknown id, or another organization's, is answered 404. The example, `ftjob-abc123`, names the stub's shared sample job, which every organization can read (succeeded, with its model and events); a stub convenience, not a rule of this contract.
+         * @example ftjob-abc123
+         */
         FineTuningJobId: string;
-        /** @description The file's id. An unknown id, or another organization's, is answered 404. */
+        /**
+         * @description The file's id. An unknown id, or another organization's, is answered 404. The example, `file-abc123`, is a shared sample file every organization can read (but not delete).
+         * @example file-abc123
+         */
         FileId: string;
-        /** @description The id of the last item of the previous page; the page starts right after it. */
+        /** @description The id of the last item of the previous page; the page starts right after it, also when that item has been deleted since. Sent twice: the first value counts. */
         After: string;
-        /** @description How many items a page holds, 1 to 100 (default 20). */
+        /** @description How many items a page holds, 1 to 100 (default 20), as decimal text (`10`, `+10`, `10.0`, `1e1`; not ` 10 ` or `0x10`). Sent twice: the first value counts. */
         Limit: number;
     };
     requestBodies: {
@@ -572,9 +591,9 @@ export interface operations {
     listFineTuningJobs: {
         parameters: {
             query?: {
-                /** @description The id of the last item of the previous page; the page starts right after it. */
+                /** @description The id of the last item of the previous page; the page starts right after it, also when that item has been deleted since. Sent twice: the first value counts. */
                 after?: components["parameters"]["After"];
-                /** @description How many items a page holds, 1 to 100 (default 20). */
+                /** @description How many items a page holds, 1 to 100 (default 20), as decimal text (`10`, `+10`, `10.0`, `1e1`; not ` 10 ` or `0x10`). Sent twice: the first value counts. */
                 limit?: components["parameters"]["Limit"];
             };
             header?: never;
@@ -631,7 +650,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The job's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The job's id. An unknown id, or another organization's, is answered 404. The example, `ftjob-abc123`, names the stub's shared sample job, which every organization can read (succeeded, with its model and events); a stub convenience, not a rule of this contract.
+                 * @example ftjob-abc123
+                 */
                 fine_tuning_job_id: components["parameters"]["FineTuningJobId"];
             };
             cookie?: never;
@@ -659,7 +681,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The job's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The job's id. An unknown id, or another organization's, is answered 404. The example, `ftjob-abc123`, names the stub's shared sample job, which every organization can read (succeeded, with its model and events); a stub convenience, not a rule of this contract.
+                 * @example ftjob-abc123
+                 */
                 fine_tuning_job_id: components["parameters"]["FineTuningJobId"];
             };
             cookie?: never;
@@ -686,14 +711,17 @@ export interface operations {
     listFineTuningEvents: {
         parameters: {
             query?: {
-                /** @description The id of the last item of the previous page; the page starts right after it. */
+                /** @description The id of the last item of the previous page; the page starts right after it, also when that item has been deleted since. Sent twice: the first value counts. */
                 after?: components["parameters"]["After"];
-                /** @description How many items a page holds, 1 to 100 (default 20). */
+                /** @description How many items a page holds, 1 to 100 (default 20), as decimal text (`10`, `+10`, `10.0`, `1e1`; not ` 10 ` or `0x10`). Sent twice: the first value counts. */
                 limit?: components["parameters"]["Limit"];
             };
             header?: never;
             path: {
-                /** @description The job's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The job's id. An unknown id, or another organization's, is answered 404. The example, `ftjob-abc123`, names the stub's shared sample job, which every organization can read (succeeded, with its model and events); a stub convenience, not a rule of this contract.
+                 * @example ftjob-abc123
+                 */
                 fine_tuning_job_id: components["parameters"]["FineTuningJobId"];
             };
             cookie?: never;
@@ -720,9 +748,9 @@ export interface operations {
     listFiles: {
         parameters: {
             query?: {
-                /** @description The id of the last item of the previous page; the page starts right after it. */
+                /** @description The id of the last item of the previous page; the page starts right after it, also when that item has been deleted since. Sent twice: the first value counts. */
                 after?: components["parameters"]["After"];
-                /** @description How many items a page holds, 1 to 100 (default 20). */
+                /** @description How many items a page holds, 1 to 100 (default 20), as decimal text (`10`, `+10`, `10.0`, `1e1`; not ` 10 ` or `0x10`). Sent twice: the first value counts. */
                 limit?: components["parameters"]["Limit"];
             };
             header?: never;
@@ -779,7 +807,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The file's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The file's id. An unknown id, or another organization's, is answered 404. The example, `file-abc123`, is a shared sample file every organization can read (but not delete).
+                 * @example file-abc123
+                 */
                 file_id: components["parameters"]["FileId"];
             };
             cookie?: never;
@@ -807,7 +838,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The file's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The file's id. An unknown id, or another organization's, is answered 404. The example, `file-abc123`, is a shared sample file every organization can read (but not delete).
+                 * @example file-abc123
+                 */
                 file_id: components["parameters"]["FileId"];
             };
             cookie?: never;
@@ -836,7 +870,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The file's id. An unknown id, or another organization's, is answered 404. */
+                /**
+                 * @description The file's id. An unknown id, or another organization's, is answered 404. The example, `file-abc123`, is a shared sample file every organization can read (but not delete).
+                 * @example file-abc123
+                 */
                 file_id: components["parameters"]["FileId"];
             };
             cookie?: never;

@@ -122,23 +122,25 @@ function headerViolations(op: Operation, req: TrafficRequest, out: RequestJudgem
     out.complete = false;
     out.notJudged.push({ ruleId: 'auth.bearer', reason: 'the record holds no credentials' });
   } else if (auth === undefined || !BEARER.test(auth)) {
-    const missing = auth === undefined;
+    const missing = auth === undefined || auth === ''; // an empty header is a missing one (request.check-order)
     out.violations.push({ ruleId: 'auth.bearer', status: 401, param: 'authorization', code: missing ? 'missing_authorization' : 'invalid_authorization', message: missing ? 'no Authorization header' : 'the Authorization header is not Bearer <token>' });
   } else out.held.push('auth.bearer');
 
   if (!op.requestMediaTypes.length) return;
-  const encoding = req.headers['content-encoding'];
+  // The media type (and a JSON body's charset) first, then the coding; an empty Content-Encoding is no coding (request.content-type).
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
   const type = mediaType(req.headers['content-type']);
-  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-    out.violations.push({ ruleId: 'request.content-type', status: 415, param: 'content-encoding', code: 'unsupported_media_type', message: `Content-Encoding ${encoding}: no operation declares a content coding` });
-  } else if (!op.requestMediaTypes.includes(type)) {
+  const charset = charsetOf(req.headers['content-type']);
+  if (!op.requestMediaTypes.includes(type)) {
     out.violations.push({ ruleId: 'request.content-type', status: 415, param: 'content-type', code: 'unsupported_media_type', message: type ? `a body in ${type}; ${op.operationId} takes ${op.requestMediaTypes.join(' or ')}` : `no Content-Type; ${op.operationId} takes ${op.requestMediaTypes.join(' or ')}` });
+  } else if (type === 'application/json' && charset !== undefined && !UTF8_NAMES.has(charset)) {
+    out.violations.push({ ruleId: 'request.json-charset', status: 415, param: 'content-type', code: 'unsupported_media_type', message: `a JSON body in charset ${charset}; JSON is UTF-8` });
+  } else if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    if (type === 'application/json') out.held.push('request.json-charset');
+    out.violations.push({ ruleId: 'request.content-type', status: 415, param: 'content-encoding', code: 'unsupported_media_type', message: `Content-Encoding ${req.headers['content-encoding']}: no operation declares a content coding` });
   } else {
     out.held.push('request.content-type');
-    const charset = charsetOf(req.headers['content-type']);
-    if (type === 'application/json' && charset !== undefined && !UTF8_NAMES.has(charset)) {
-      out.violations.push({ ruleId: 'request.json-charset', status: 415, param: 'content-type', code: 'unsupported_media_type', message: `a JSON body in charset ${charset}; JSON is UTF-8` });
-    } else if (type === 'application/json') out.held.push('request.json-charset');
+    if (type === 'application/json') out.held.push('request.json-charset');
   }
 
   const length = req.body?.length ?? (req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basePath, type CreateFineTuningJobRequest, type FineTuningJob, type FineTuningJobEvent } from '../../spec/index.js';
 import { logLines, startTestStub, type TestStub } from '../../mock/stub/test/helpers.js';
 import { MOCK_STATUS_HEADER } from '../../mock/stub/http/headers.js';
+import { sampleJobId } from '../../mock/stub/service/sample-job.js';
 
 const KEY = 'sk-openai-sdk';
 const REQUEST_ID = /^req_[0-9a-f]{32}$/;
@@ -72,7 +73,8 @@ describe('the openai SDK against the stub', () => {
     const before = (await logLines(stub)).length;
     const listed: string[] = [];
     for await (const job of client.fineTuning.jobs.list({ limit: 2 })) listed.push(job.id);
-    expect(listed).toEqual(created.map((j) => j.id).reverse()); // newest first, none skipped or repeated
+    // Newest first, none skipped or repeated; then the shared sample job every organization lists as its oldest.
+    expect(listed).toEqual([...created.map((j) => j.id).reverse(), sampleJobId]);
     expect((await requestsSince(before, /GET \/v1\/fine_tuning\/jobs\?/)).length).toBeGreaterThanOrEqual(3);
 
     const cancelled = asJob(await client.fineTuning.jobs.cancel(created[1]!.id));

@@ -7,13 +7,14 @@
  * core, never left unjudged.
  */
 import { execFile } from 'node:child_process';
+import type { FineTuningJobList } from '../../spec/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStubControl, startStub, type RunningStub } from '../../mock/stub/index.js';
 import { judgeExchange, HEADER_CONFORMANCE } from '../checks/conformance.js';
 import type { Exchange } from '../http/exchange.js';
 import { runContractSuite } from '../index.js';
 import { cliPath, ensureBuilt, root } from './build.js';
-import { startMutant, TEST_SPEED, type Mutant } from './mutants/front.js';
+import { json, startMutant, TEST_SPEED, withJson, type Mutant } from './mutants/front.js';
 
 function exchange(status: number, headers: Record<string, string>, json: unknown): Exchange {
   return {
@@ -134,11 +135,31 @@ describe('profiles conclude against a fresh stub with fresh tokens', () => {
   }, 120_000);
 
   it('in core, job.fine_tuned_model.format is skipped by profile on a fresh organization, judged when an answer shows a succeeded job', async () => {
-    const fresh = await runContractSuite({ baseUrl: stub.baseUrl, token: `core-fresh-${Date.now()}`, profile: 'core', seed: 23 });
+    // The stub lists a shared, succeeded sample job in every organization; a real service's fresh
+    // organization has none: the stub with that job hidden from its lists stands for one.
+    const noSampleJob = await startMutant({
+      name: 'no-shared-sample-job',
+      fault: 'none: the shared sample job is hidden, as on a real service',
+      breaks: 'response.schema',
+      request: (r) => r,
+      response: (r, res) => {
+        const list = json(res) as FineTuningJobList | undefined;
+        return r.method === 'GET' && r.path === '/fine_tuning/jobs' && list?.data ? withJson(res, { ...list, data: list.data.filter((j) => j.id !== 'ftjob-abc123') }) : res;
+      },
+    });
+    let fresh: Awaited<ReturnType<typeof runContractSuite>>;
+    try {
+      fresh = await runContractSuite({ baseUrl: noSampleJob.baseUrl, token: `core-fresh-${Date.now()}`, profile: 'core', seed: 23 });
+    } finally {
+      await noSampleJob.close();
+    }
     expect(fresh.outcome).toBe('conform');
     const format = fresh.rules.find((x) => x.id === 'job.fine_tuned_model.format')!;
     expect(format).toMatchObject({ verdict: 'skipped', required: false });
     expect(format.notJudged[0]?.reason).toMatch(/^skipped by profile/);
+    // On the stub itself, the shared sample job is a succeeded job a fresh organization lists: judged.
+    const stubFresh = await runContractSuite({ baseUrl: stub.baseUrl, token: `core-stub-fresh-${Date.now()}`, profile: 'core', seed: 23 });
+    expect(stubFresh.rules.find((x) => x.id === 'job.fine_tuned_model.format')).toMatchObject({ verdict: 'held', required: false });
     // An organization that already has a succeeded job: the list shows it, and the rule is judged (held), not required.
     const token = `core-seasoned-${Date.now()}`;
     await createStubControl(stub.baseUrl, token).seedJob({ status: 'succeeded' });

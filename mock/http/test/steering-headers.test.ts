@@ -10,6 +10,7 @@ import { operations, validateResponse, type Operation } from '../../../spec/inde
 import { startPrismMock, type PrismMock } from '../../prism/index.js';
 import { startStub, type RunningStub } from '../../stub/server.js';
 import { MOCK_STATUS_HEADER, PREFER_HEADER } from '../header-names.js';
+import { sampleJobId } from '../../stub/service/sample-job.js';
 
 let stub: RunningStub;
 let mock: PrismMock;
@@ -104,6 +105,7 @@ describe("Prism's own preferences reach Prism through the mock", () => {
 
   it('the stub answers from its state whatever Prefer: example= or dynamic=true say', async () => {
     const res = await call(stub.baseUrl, list, { [PREFER_HEADER]: 'dynamic=true, example=page' });
-    expect(res).toMatchObject({ status: 200, body: { object: 'list', data: [], has_more: false } });
+    // Its state: a fresh organization lists only the shared sample job (with its own organization id), not the example page.
+    expect(res).toMatchObject({ status: 200, body: { object: 'list', data: [{ id: sampleJobId, organization_id: expect.not.stringMatching(/^org-123$/) }], has_more: false } });
   });
 });

@@ -7,10 +7,11 @@ import type { BaseModel, CreateFineTuningJobRequest, FineTuningJob, FineTuningJo
 import { violation } from '../../errors/answer-policy.js';
 import { fineTunedModelName, newJobId, stepOfEventId } from './ids.js';
 import type { JournalRecord } from './journal-records.js';
-import { CANCELLED, isFinished } from './lifecycle.js';
+import { CANCELLED, isFinished, SUCCEEDED } from './lifecycle.js';
 import { always, listPage, type PageInput } from './paging.js';
 import { err, ok, type Result } from './result.js';
 import { RULES } from './rules.js';
+import { sampleJobEvents, sampleJobId, sampleJobView } from './sample-job.js';
 import type { JobRecord, Store } from './store.js';
 import { trainingFilesOf } from './training-files.js';
 
@@ -33,6 +34,15 @@ export interface JobOperations {
 }
 
 const jobNotFound = (id: string) => err(violation(404, RULES.notFound, 'not_found', `No fine-tuning job with id ${id}`));
+const notCancellable = (id: string, status: string) =>
+  err(violation(400, RULES.cancel, 'job_not_cancellable', `Job ${id} has already ${status} and cannot be cancelled`));
+
+/**
+ * Every organization's job list holds the shared sample job (sample-job.ts) as its oldest item:
+ * index 0, the organization's own jobs after it. Read from the one record, never stored in an
+ * organization (reading it creates no state).
+ */
+const SAMPLE_INDEX = 0;
 
 export function createJobOperations(store: Store, now: () => number, record: (r: JournalRecord) => void, afterDisarm: (org: string) => void): JobOperations {
   const { materialise, jobView, findJob } = store;
@@ -64,22 +74,27 @@ export function createJobOperations(store: Store, now: () => number, record: (r:
 
     listJobs(org, page) {
       const o = store.orgView(org);
-      return listPage(o.jobs.length, (id) => o.jobIndex.get(id), page, always, (i) => jobView(materialise(o.jobs[i] as JobRecord)));
+      const indexOf = (id: string) => {
+        if (id === sampleJobId) return SAMPLE_INDEX;
+        const i = o.jobIndex.get(id);
+        return i === undefined ? undefined : i + 1;
+      };
+      const view = (i: number) => (i === SAMPLE_INDEX ? sampleJobView(org) : jobView(materialise(o.jobs[i - 1] as JobRecord)));
+      return listPage(o.jobs.length + 1, indexOf, page, always, view);
     },
 
     retrieveJob(org, jobId) {
       const job = findJob(org, jobId);
-      return job ? ok(jobView(materialise(job))) : jobNotFound(jobId);
+      if (job) return ok(jobView(materialise(job)));
+      return jobId === sampleJobId ? ok(sampleJobView(org)) : jobNotFound(jobId);
     },
 
     cancelJob(org, jobId) {
       const job = findJob(org, jobId);
-      if (!job) return jobNotFound(jobId);
+      if (!job) return jobId === sampleJobId ? notCancellable(jobId, SUCCEEDED) : jobNotFound(jobId);
       materialise(job);
       if (job.status === CANCELLED) return ok(jobView(job));
-      if (isFinished(job.status)) {
-        return err(violation(400, RULES.cancel, 'job_not_cancellable', `Job ${jobId} has already ${job.status} and cannot be cancelled`));
-      }
+      if (isFinished(job.status)) return notCancellable(jobId, job.status);
       const atMs = Math.max(now(), job.createdMs);
       record({ op: 'cancel', org, id: jobId, atMs });
       store.cancelAt(job, atMs);
@@ -88,6 +103,13 @@ export function createJobOperations(store: Store, now: () => number, record: (r:
 
     listEvents(org, jobId, page) {
       const job = findJob(org, jobId);
+      if (!job && jobId === sampleJobId) {
+        const indexOf = (id: string) => {
+          const i = stepOfEventId(jobId, id);
+          return i !== undefined && i < sampleJobEvents.length ? i : undefined;
+        };
+        return listPage(sampleJobEvents.length, indexOf, page, always, (i) => sampleJobEvents[i]!);
+      }
       if (!job) return jobNotFound(jobId);
       materialise(job);
       const count = store.eventCount(job);

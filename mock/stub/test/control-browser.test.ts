@@ -132,7 +132,7 @@ async function steerFrom(path: string, baseUrl: string, token: string): Promise<
 /** What the snippet sees when steering works: nothing here is specific to the stub or to MSW. */
 const STEERED = {
   seeded: ['failed', 'invalid_training_file'],
-  listed: [[true, 'failed']],
+  listed: [[true, 'failed'], [false, 'succeeded']], // then the shared sample job every organization lists as its oldest
   log: ['GET /v1/fine_tuning/jobs 200'],
   refused: ['StubControlError', 400, 'ms'],
 };

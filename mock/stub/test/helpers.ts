@@ -10,6 +10,7 @@ import request from 'supertest';
 import { expect } from 'vitest';
 import { basePath, matchOperation, operation, validateResponse, type OperationId } from '../../../spec/index.js';
 import { ManualClock } from '../service/clock.js';
+import { sampleJobId } from '../service/sample-job.js';
 import { createService, type ServiceOptions, type StubService } from '../service/service.js';
 import { createApp, type StubOptions } from '../http/app.js';
 import { FLUSH_MS } from '../../http/log.js';
@@ -76,6 +77,12 @@ export async function startTestStub(options: StubOptions & ServiceOptions & { ch
 }
 
 export const v1 = (path: string): string => basePath + path;
+
+/**
+ * A job list without the shared sample job every organization lists (service/sample-job.ts):
+ * the jobs a test made. Tests tolerate what they did not create, as on a real service.
+ */
+export const withoutSample = <T extends { id: string }>(items: readonly T[]): T[] => items.filter((j) => j.id !== sampleJobId);
 export const bearer = (token: string): string => `Bearer ${token}`;
 
 /** The log lines written so far, once the log (flushed in batches) has caught up. */

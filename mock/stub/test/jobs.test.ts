@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../service/clock.js';
 import type { JournalRecord } from '../service/journal-records.js';
 import { createJobOperations, type CreateJobInput } from '../service/jobs.js';
+import { sampleJobView } from '../service/sample-job.js';
 import { createStore } from '../service/store.js';
 
 const body: CreateJobInput = { style_model: 'vaero-1', base_model: 'general', training_files: ['file-abc123'] };
@@ -58,7 +59,8 @@ describe('jobs', () => {
     const job = jobs.createJob('org', body);
     if (!job.ok) throw new Error('create refused');
     expect(jobs.retrieveJob('other', job.value.id)).toMatchObject({ ok: false, error: { status: 404 } });
-    expect(jobs.listJobs('nobody', { limit: 10 })).toEqual({ ok: true, value: { object: 'list', data: [], has_more: false } });
+    // Nothing of its own: only the shared sample job (and listing it stores nothing).
+    expect(jobs.listJobs('nobody', { limit: 10 })).toEqual({ ok: true, value: { object: 'list', data: [sampleJobView('nobody')], has_more: false } });
     expect([...store.organizations()]).toEqual(['org']);
   });
 });

@@ -4,7 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listLimits, type FileObjectList, type FineTuningJobEventList, type FineTuningJobList } from '../../../spec/index.js';
-import { bearer, conforms, referenceBody, startTestStub, v1, expectEveryAnswerConformed, type TestStub } from './helpers.js';
+import { sampleJobId } from '../service/sample-job.js';
+import { bearer, conforms, referenceBody, startTestStub, v1, withoutSample, expectEveryAnswerConformed, type TestStub } from './helpers.js';
 
 // Every answer any stub in this file gives is checked against the spec, not only those a test inspects.
 afterEach(expectEveryAnswerConformed);
@@ -41,15 +42,17 @@ describe('job list', () => {
     expect(first.data.map((j) => j.id)).toEqual(ids.slice().reverse().slice(0, 20));
     expect(first.has_more).toBe(true);
     const rest = await page(token, `?after=${first.data.at(-1)!.id}`);
-    expect(rest.data.map((j) => j.id)).toEqual(ids.slice(0, 5).reverse());
+    // Then the shared sample job, every organization's oldest.
+    expect(rest.data.map((j) => j.id)).toEqual([...ids.slice(0, 5).reverse(), sampleJobId]);
     expect(rest.has_more).toBe(false);
-    const exact = await page(token, `?limit=25`);
+    const exact = await page(token, `?limit=26`);
     expect(exact.has_more).toBe(false);
-    expect((await page(token, `?after=${ids[0]}`)).data).toEqual([]);
+    expect((await page(token, `?after=${ids[0]}`)).data.map((j) => j.id)).toEqual([sampleJobId]);
   });
 
-  it('an empty organization lists nothing', async () => {
-    expect(await page(bearer('pages-empty'), '?limit=100')).toEqual({ object: 'list', data: [], has_more: false });
+  it('an empty organization lists nothing of its own (only the shared sample job)', async () => {
+    const list = await page(bearer('pages-empty'), '?limit=100');
+    expect([withoutSample(list.data), list.has_more]).toEqual([[], false]);
   });
 
   it('never skips or repeats a job while jobs are being created concurrently', async () => {
@@ -82,8 +85,9 @@ describe('job list', () => {
       after = p.data.at(-1)!.id;
     }
     const created = (await Promise.all(creating)) as string[];
-    expect(all).toHaveLength(before.length + created.length);
-    expect(all.slice(-before.length)).toEqual(before.slice().reverse());
+    const own = all.filter((id) => id !== sampleJobId);
+    expect(own).toHaveLength(before.length + created.length);
+    expect(own.slice(-before.length)).toEqual(before.slice().reverse());
   });
 
   it('answers 400 param after for a cursor naming no job', async () => {

@@ -15,6 +15,7 @@ import { startStub, type RunningStub } from '../server.js';
 import { ManualClock } from '../service/clock.js';
 import { LIFECYCLE_MS } from '../service/lifecycle.js';
 import { sampleFileIds } from '../service/samples.js';
+import { withoutSample } from './helpers.js';
 
 let stub: RunningStub;
 let clock: ManualClock;
@@ -96,7 +97,7 @@ describe('seedJob: a job in any status, as its lifecycle would have left it', ()
     const seeded = await control.seedJob({ status: 'queued', training_files: [file.id], base_model: baseModels[1] });
     expect(seeded).toMatchObject({ training_files: [file.id], base_model: baseModels[1], style_model: 'vaero-1' });
     const created = (await api('/fine_tuning/jobs', { method: 'POST', body: JSON.stringify({ training_files: [file.id] }) })).body as FineTuningJob;
-    expect((await api('/fine_tuning/jobs')).body.data.map((j: FineTuningJob) => j.id)).toEqual([created.id, seeded.id]);
+    expect(withoutSample((await api('/fine_tuning/jobs')).body.data as FineTuningJob[]).map((j) => j.id)).toEqual([created.id, seeded.id]);
   });
 
   it.each([
@@ -112,7 +113,7 @@ describe('seedJob: a job in any status, as its lifecycle would have left it', ()
     const e = await refusal(control.seedJob(seed as never));
     expect(e.status).toBe(400);
     expect(e.error).toMatchObject({ type: 'invalid_request_error', param });
-    expect((await api('/fine_tuning/jobs')).body.data).toEqual([]);
+    expect(withoutSample((await api('/fine_tuning/jobs')).body.data as FineTuningJob[])).toEqual([]);
   });
 });
 
@@ -213,7 +214,7 @@ describe('reset', () => {
     await control.setLatency(5000);
     const kept = await createStubControl(stub.baseUrl, 'steer-b').seedJob({ status: 'queued' });
     await control.reset();
-    expect((await api('/fine_tuning/jobs')).body.data).toEqual([]);
+    expect(withoutSample((await api('/fine_tuning/jobs')).body.data as FineTuningJob[])).toEqual([]);
     expect((await api('/files')).body.data.map((f: { id: string }) => f.id).sort()).toEqual([...sampleFileIds].sort());
     expect((await api(`/files/${file.id}`)).status).toBe(404);
     const next = (await api('/fine_tuning/jobs', { method: 'POST', body: JSON.stringify({ training_files: sampleFileIds }) })).body as FineTuningJob;
