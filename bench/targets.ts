@@ -51,12 +51,28 @@ switch (name) {
     break;
   }
   case 'prism': {
-    // Prism alone (the pinned CLI): the comparison issue 3 sets its target against.
+    // Prism alone, as its users run it: the pinned CLI on the spec, at its default log level,
+    // its log to a terminal-like sink (here: dropped). Not through mock/prism/prism-process.ts,
+    // whose quiet Prism is part of what the front does to cost less (README, Performance).
     // Prism serves the spec's paths without the /v1 prefix.
-    const { startPrismProcess } = await import('../mock/prism/prism-process.js');
-    const prism = await startPrismProcess();
-    console.log(`READY ${prism.url}`);
-    process.on('SIGTERM', () => void prism.stop().then(() => process.exit(0)));
+    const { spawn } = await import('node:child_process');
+    const { specPath } = await import('../spec/index.js');
+    const { prismBin } = await import('../mock/prism/prism-process.js');
+    const prism = spawn(process.execPath, [prismBin(), 'mock', specPath, '--host', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const m = /Prism is listening on (http:\/\/\S+?)\/?\s/.exec(seen);
+      if (!m) return;
+      prism.stdout.off('data', onData).resume();
+      console.log(`READY ${m[1]}`);
+    };
+    prism.stdout.on('data', onData);
+    prism.once('exit', (code) => process.exit(code ?? 1));
+    process.on('SIGTERM', () => {
+      prism.removeAllListeners('exit').once('exit', () => process.exit(0));
+      prism.kill('SIGTERM');
+    });
     break;
   }
   case 'prism-front': {

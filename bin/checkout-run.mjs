@@ -25,7 +25,7 @@ function newestInput(root) {
     }
     if (st.isDirectory()) {
       for (const name of readdirSync(path)) if (name !== 'node_modules' && name !== 'test' && name !== 'usage') visit(join(path, name));
-    } else if (/\.(ts|ya?ml)$/.test(path) && !/\.test\.ts$/.test(path)) newest = Math.max(newest, st.mtimeMs);
+    } else if (/\.(ts|cjs|ya?ml)$/.test(path) && !/\.test\.ts$/.test(path)) newest = Math.max(newest, st.mtimeMs);
   };
   for (const dir of include) visit(join(root, dir));
   for (const config of ['tsconfig.json', 'tsconfig.build.json']) newest = Math.max(newest, statSync(join(root, config)).mtimeMs);

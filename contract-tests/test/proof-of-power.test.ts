@@ -2,16 +2,20 @@
  * Proof of power: the suite passes the correct stub (full) and the Prism mock (core),
  * and reports every mutant of the catalogue (the real stub with one fault) as failing,
  * naming the rule the mutant breaks. Prints the kill rate.
+ *
+ * Every stub here runs on a manual lifecycle clock that the suite's waits move (manualTime):
+ * no run waits for jobs in real time, and the mutants are judged concurrently (each against
+ * its own stub, its own clock), at most vitest's maxConcurrency at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrismMock, type PrismMock } from '../../mock/prism/index.js';
-import { startStub } from '../../mock/stub/index.js';
+import { createService, startStub } from '../../mock/stub/index.js';
 import { lifecycle, rules, type FileObjectList } from '../../spec/index.js';
 import { sharedFileIds } from '../../fixtures/index.js';
 import { runContractSuite, type Report } from '../index.js';
 import { exitCodeOf } from '../cli.js';
 import { mutants } from './mutants/catalogue.js';
-import { json, startMutant, TEST_SPEED, withJson } from './mutants/front.js';
+import { json, manualTime, startMutant, withJson } from './mutants/front.js';
 
 const SEED = 20260101;
 const tokens = { token: 'contract-org-a', tokenB: 'contract-org-b' };
@@ -23,11 +27,12 @@ function brokenSummary(r: Report): string {
     .join('\n');
 }
 
-describe('the correct implementations pass', () => {
+describe.concurrent('the correct implementations pass', () => {
   it('the stub conforms in full, every check ran', async () => {
-    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: TEST_SPEED, log: false });
+    const time = manualTime();
+    const stub = await startStub({ port: 0, host: '127.0.0.1', service: createService({ clock: time.clock }), log: false });
     try {
-      const r = await runContractSuite({ baseUrl: stub.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000 });
+      const r = await runContractSuite({ baseUrl: stub.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000, sleep: time.sleep });
       expect(brokenSummary(r)).toBe('');
       expect(r.outcome).toBe('conform');
       expect(r.checks.filter((c) => c.status === 'skipped').map((c) => `${c.id}: ${c.skipReason}`)).toEqual([]);
@@ -59,6 +64,7 @@ describe('the correct implementations pass', () => {
   it('the stub without its shared sample files (like a real service, which holds no file-abc123) conforms in full', async () => {
     const hidden = new Map(sharedFileIds.map((id, i) => [id, `file-nosample${i}`]));
     const hide = (text: string) => [...hidden].reduce((t, [from, to]) => t.split(from).join(to), text);
+    const time = manualTime();
     const target = await startMutant({
       name: 'no-shared-samples',
       fault: 'none: the samples are hidden, as on a real service',
@@ -68,9 +74,9 @@ describe('the correct implementations pass', () => {
         const list = json(res) as FileObjectList | undefined;
         return r.method === 'GET' && r.path === '/files' && list?.data ? withJson(res, { ...list, data: list.data.filter((f) => !hidden.has(f.id)) }) : res;
       },
-    });
+    }, time.clock);
     try {
-      const r = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000 });
+      const r = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000, sleep: time.sleep });
       expect(brokenSummary(r)).toBe('');
       expect(r.outcome).toBe('conform');
     } finally {
@@ -79,9 +85,10 @@ describe('the correct implementations pass', () => {
   });
 
   it('the stub also conforms in core', async () => {
-    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: TEST_SPEED, log: false });
+    const time = manualTime();
+    const stub = await startStub({ port: 0, host: '127.0.0.1', service: createService({ clock: time.clock }), log: false });
     try {
-      const r = await runContractSuite({ baseUrl: stub.baseUrl, token: tokens.token, profile: 'core', seed: SEED });
+      const r = await runContractSuite({ baseUrl: stub.baseUrl, token: tokens.token, profile: 'core', seed: SEED, sleep: time.sleep });
       expect(brokenSummary(r)).toBe('');
       // core concludes: nothing it did not create decides its verdict.
       expect(r.outcome, r.inconclusiveBecause.join('\n')).toBe('conform');
@@ -110,7 +117,7 @@ describe('the correct implementations pass', () => {
   });
 });
 
-describe('every mutant is reported failing, naming the rule it breaks', () => {
+describe.concurrent('every mutant is reported failing, naming the rule it breaks', () => {
   const killed: string[] = [];
   const survived: string[] = [];
 
@@ -129,10 +136,11 @@ describe('every mutant is reported failing, naming the rule it breaks', () => {
 
   for (const m of mutants) {
     it(`${m.name}: ${m.fault}`, async () => {
-      const target = await startMutant(m);
+      const time = manualTime(m.speed);
+      const target = await startMutant(m, time.clock);
       try {
         const exit = m.exit ?? 1;
-        const r = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: exit === 3 ? 2_000 : 10_000 });
+        const r = await runContractSuite({ baseUrl: target.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: exit === 3 ? 2_000 : 10_000, sleep: time.sleep });
         const named = exit === 1 ? r.summary.brokenRules.includes(m.breaks) : r.summary.notJudgedRules.includes(m.breaks);
         (named && exitCodeOf(r.outcome) === exit ? killed : survived).push(m.name);
         expect(exitCodeOf(r.outcome), `${brokenSummary(r)}\n${r.inconclusiveBecause.join('\n')}`).toBe(exit);

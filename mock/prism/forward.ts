@@ -4,6 +4,7 @@
  * its own failures) into the spec's envelope; `forwardAsked` has Prism answer an error status
  * asked for with a steering header (its example for that status), whatever the client's body.
  */
+import { Agent, request, STATUS_CODES } from 'node:http';
 import { rule, type Operation } from '../../spec/index.js';
 import { errorCodesFor, violation } from '../errors/answer-policy.js';
 import { asksForError } from '../http/steering-headers.js';
@@ -38,32 +39,55 @@ function validBodyFor(op: Operation): string | FormData | undefined {
   return form;
 }
 
+/** Prism's answer, read whole (a JSON document or an error envelope: small). */
+interface PrismAnswer {
+  status: number;
+  header(name: string): string | undefined;
+  body: Buffer;
+}
+
+/**
+ * One request to Prism over the front's keep-alive connections. Node's http client, not fetch:
+ * fetch's WHATWG Request, Headers and body streams cost the front about as much per create
+ * as the rest of its work together (see the README's Performance section).
+ */
+function askPrismHttp(agent: Agent, url: string, method: string, headers: Record<string, string>, body: Uint8Array | undefined): Promise<PrismAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent, method, headers: body ? { ...headers, 'content-length': String(body.byteLength) } : headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 500, header: (n) => res.headers[n] as string | undefined, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** The admitted request, to Prism; `judge`: who decided the schema layer (see FrontOptions.judge). */
 export function forward(prismUrl: string, judge: 'spec' | 'prism'): Step {
+  // As many connections as the clients keep busy: Prism answers them concurrently.
+  const agent = new Agent({ keepAlive: true });
   return async (x) => {
     const { operation: op, path, search, raw } = x.request!;
     const body = op.requestMediaTypes.length ? (raw ?? new Uint8Array(0)) : undefined;
     const contentType = x.reader.header('content-type');
     const prefer = x.steering!.prefer;
-    let answer: Response;
+    let answer: PrismAnswer;
     try {
-      answer = await fetch(prismUrl + path + search, {
-        method: op.method.toUpperCase(), // GET for a HEAD (Node then sends the headers only)
-        // No Accept: Prism then answers in the media type the spec declares, as the real API would.
-        headers: {
-          authorization: prismAuthorization(x.reader.header('authorization')!),
-          ...(body && contentType ? { 'content-type': contentType } : {}),
-          // Prism's own preferences (example=, dynamic=true, code=2xx), as read by readSteering.
-          ...(prefer ? { prefer } : {}),
-        },
-        body: body && body.length ? new Uint8Array(body) : undefined,
-      });
+      // GET for a HEAD (Node then sends the headers only). No Accept: Prism then answers in the
+      // media type the spec declares, as the real API would.
+      answer = await askPrismHttp(agent, prismUrl + path + search, op.method.toUpperCase(), {
+        authorization: prismAuthorization(x.reader.header('authorization')!),
+        ...(body && contentType ? { 'content-type': contentType } : {}),
+        // Prism's own preferences (example=, dynamic=true, code=2xx), as read by readSteering.
+        ...(prefer ? { prefer } : {}),
+      }, body && body.length ? body : undefined);
     } catch (e) {
       return unreachable(e);
     }
-    const prismSays = translateViolations(op, parseViolationsHeader(answer.headers.get('sl-violations')));
+    const prismSays = translateViolations(op, parseViolationsHeader(answer.header('sl-violations') ?? null));
     if (prismSays) {
-      await answer.arrayBuffer(); // free the connection
       const a = rejection(prismSays);
       // A rejection only Prism made (the spec module let it through) says so: it is a divergence.
       if (judge === 'spec') a.note = '(Prism only)';
@@ -71,18 +95,22 @@ export function forward(prismUrl: string, judge: 'spec' | 'prism'): Step {
     }
     if (answer.status >= 400) {
       // Prism failed on its own (its problem+json envelope): the spec's envelope instead.
-      const detail = ((await answer.json().catch(() => ({}))) as { title?: string; detail?: string }).detail ?? answer.statusText;
+      let detail: string | undefined;
+      try {
+        detail = (JSON.parse(answer.body.toString('utf8')) as { detail?: string }).detail;
+      } catch {}
       const status = op.responses.has(answer.status) ? answer.status : 500;
       // The mock's own failure is mock_error at 500; in a declared 4xx, that status's first code (rule error.code).
       const code = status >= 500 ? 'mock_error' : (errorCodesFor(status)[0] ?? 'mock_error');
-      return rejection(violation(status, RULE.declared, code, `The mock's Prism answered ${answer.status}: ${detail}`));
+      return rejection(violation(status, RULE.declared, code, `The mock's Prism answered ${answer.status}: ${detail ?? STATUS_CODES[answer.status] ?? ''}`));
     }
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = answer.headers.get(name);
+      const value = answer.header(name);
       if (value) headers[name] = value;
     }
-    return { status: answer.status, body: new Uint8Array(await answer.arrayBuffer()), headers };
+    // Prism's bytes, passed on as they came (no parse, no serialise).
+    return { status: answer.status, body: answer.body, headers };
   };
 }
 

@@ -3,10 +3,13 @@
  * of the request core (mock/core): CORS and preflights, the checks Prism gets wrong or answers
  * in its own envelopes (route, auth, content type and charset, size, syntax, schema: the
  * request gate the stub runs too), the steering headers, then Prism (mock/prism/forward.ts),
- * whose verdict is turned into the spec's envelope. This file only adapts Express's request
- * and response to the core.
+ * whose verdict is turned into the spec's envelope. This file only adapts Node's request and
+ * response to the core: the front is a plain node:http handler (no Express: it routes nothing
+ * the core does not, and Express's router, request decoration and module loading were a
+ * measurable share of the front's cost per request and at start).
  */
-import express, { type Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { rule } from '../../spec/index.js';
 import { violation } from '../errors/answer-policy.js';
 import { clientErrorListener } from '../http/client-error.js';
@@ -35,7 +38,13 @@ export interface FrontOptions {
   corsOrigins?: readonly string[];
 }
 
-export function createFront(options: FrontOptions): Express {
+/** A node:http request listener, and its listener for requests Node's parser rejects. */
+export interface Front {
+  (req: IncomingMessage, res: ServerResponse): void;
+  onClientError: (err: Error, socket: Duplex) => void;
+}
+
+export function createFront(options: FrontOptions): Front {
   const judge = options.judge ?? 'spec';
   const log = createRequestLog(options.log ?? false);
 
@@ -50,11 +59,11 @@ export function createFront(options: FrontOptions): Express {
     internalError: (e) => violation(500, rule('request.no-5xx-on-bad-input').id, 'internal_error', `The mock failed: ${e instanceof Error ? e.message : String(e)}`),
   });
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(serve);
-  // For the server that listens with this app: requests Node's parser rejects, answered in the envelope and logged.
-  app.locals.onClientError = clientErrorListener(log);
-  return app;
+  const front = ((req, res) => {
+    // nodeHandler answers every failure of a step itself; this catches only a failure to write.
+    serve(req, res).catch(() => res.destroy());
+  }) as Front;
+  // For the server that listens with this front: requests Node's parser rejects, answered in the envelope and logged.
+  front.onClientError = clientErrorListener(log);
+  return front;
 }

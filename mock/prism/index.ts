@@ -4,10 +4,9 @@
  * the base URL under which `/fine_tuning/jobs` lives.
  */
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basePath } from '../../spec/index.js';
-import type { Duplex } from 'node:stream';
-import { createFront } from './front.js';
 import type { Resolve } from '../optional-peer.js';
 import { startPrismProcess } from './prism-process.js';
 
@@ -41,14 +40,19 @@ export interface PrismMock {
 
 export async function startPrismMock(options: PrismMockOptions = {}): Promise<PrismMock> {
   const host = options.host ?? '127.0.0.1';
-  const prism = await startPrismProcess({
+  // Prism's start is most of the mock's: it is spawned first, and the front loads meanwhile.
+  const prismStarting = startPrismProcess({
     verbose: options.verbose ? options.log : undefined,
     resolve: options.resolve,
     onUnexpectedExit: options.onPrismExit ?? ((why) => options.log?.(`${why}: the mock answers 500 until it is restarted`)),
   });
-  const app = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log, corsOrigins: options.corsOrigins });
-  const server = app.listen(options.port ?? 4010, host);
-  server.on('clientError', app.locals.onClientError as (err: Error, socket: Duplex) => void);
+  const [prism, { createFront }] = await Promise.all([prismStarting, import('./front.js')]).catch(async (e: unknown) => {
+    await prismStarting.then((p) => p.stop(), () => undefined);
+    throw e;
+  });
+  const front = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log, corsOrigins: options.corsOrigins });
+  const server = createServer(front).listen(options.port ?? 4010, host);
+  server.on('clientError', front.onClientError);
   try {
     await once(server, 'listening');
   } catch (e) {

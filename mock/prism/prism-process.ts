@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { specPath } from '../../spec/index.js';
 import { resolvePeer, type Resolve } from '../optional-peer.js';
 
@@ -51,16 +52,21 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/**
- * Runs Prism's CLI in the child with a watchdog: the child has an IPC channel to us,
- * and when it closes (we exited, even by SIGKILL, which runs no exit handler) the
- * child exits too. argv is set as if `node <prism bin> <args>` had been run.
- */
-const WATCHDOG = `process.on('disconnect', () => process.exit(0)); require(process.argv[1]);`;
+/** The child's entry (its watchdog, readiness message and English-only faker): mock/prism/prism-child.cjs. */
+const CHILD = fileURLToPath(new URL('./prism-child.cjs', import.meta.url));
+
+/** The message the child sends once Prism's server is bound. */
+interface ListeningMessage {
+  prismListening: { address: string; port: number };
+}
 
 export function startPrismProcess(options: PrismProcessOptions = {}): Promise<PrismProcess> {
-  const args = [prismBin(options.resolve), 'mock', specPath, '--host', '127.0.0.1', '--port', '0', '--verboseLevel', 'info'];
-  const child = spawn(process.execPath, ['-e', WATCHDOG, ...args], {
+  // Prism's own log is read only when it is shown: otherwise it logs warnings and errors only
+  // (a line per request at its default level costs Prism ~40% of its time per create).
+  // Readiness comes from the child over IPC (mock/prism/prism-child.cjs), not from a log line.
+  const level = options.verbose ? 'info' : 'warn';
+  const args = [prismBin(options.resolve), 'mock', specPath, '--host', '127.0.0.1', '--port', '0', '--verboseLevel', level];
+  const child = spawn(process.execPath, [CHILD, ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Its own process group: a terminal's Ctrl-C reaches us, not Prism, so Prism stops when we stop it
     // (not first, on its own, which would read as a crash). The watchdog still ends it if we die.
@@ -99,15 +105,22 @@ export function startPrismProcess(options: PrismProcessOptions = {}): Promise<Pr
       options.verbose?.(`[prism] ${line}`);
       recent.push(line);
       if (recent.length > 20) recent.shift();
-      // Prism prints this line at info level (so it runs at info, its chatter dropped); it carries the real port.
-      const m = /Prism is listening on (http:\/\/\S+)/.exec(line);
-      if (m && !settled) {
-        settled = true;
-        started = true;
-        clearTimeout(timer);
-        resolve({ url: (m[1] as string).replace(/\/$/, ''), pid: child.pid as number, stop });
-      }
+      // Shown, Prism's own start line comes before the mock's (it follows the bind by a moment).
+      if (/Prism is listening on/.test(line)) (startLineSeen = true), ready();
     };
+    let port: number | undefined;
+    let startLineSeen = !options.verbose;
+    const ready = () => {
+      if (settled || port === undefined || !startLineSeen) return;
+      settled = true;
+      started = true;
+      clearTimeout(timer);
+      resolve({ url: `http://127.0.0.1:${port}`, pid: child.pid as number, stop });
+    };
+    // The child says where Prism's server listens as soon as it is bound.
+    child.on('message', (m: Partial<ListeningMessage>) => {
+      if (m.prismListening) (port = m.prismListening.port), ready();
+    });
     for (const stream of [child.stdout!, child.stderr!]) {
       let buffered = '';
       stream.setEncoding('utf8');

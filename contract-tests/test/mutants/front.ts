@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basePath } from '../../../spec/index.js';
-import { createService, startStub, type StubService } from '../../../mock/stub/index.js';
+import { createService, ManualClock, startStub, type LifecycleClock, type StubService } from '../../../mock/stub/index.js';
 
 export interface FrontRequest {
   method: string;
@@ -84,9 +84,33 @@ export function isResponse(x: FrontRequest | FrontResponse): x is FrontResponse 
   return 'status' in x;
 }
 
-/** Start the real stub, with the mutant's fault, on 127.0.0.1:0. */
-export async function startMutant(m: Mutant): Promise<RunningTarget> {
-  const service = createService({ speed: m.speed ?? TEST_SPEED });
+/**
+ * Time the suite judges on without waiting for it: a manual lifecycle clock for the stub (at the
+ * mutant's pace) and the suite's injectable sleep, which moves that clock instead of passing real
+ * time (it yields for at most POLL_MS of real time, so a suite waiting on a frozen job still ends
+ * at its --job-timeout).
+ */
+export interface ManualTime {
+  clock: LifecycleClock;
+  sleep(ms: number): Promise<void>;
+}
+
+const POLL_MS = 10;
+
+export function manualTime(speed: number = TEST_SPEED): ManualTime {
+  const clock = new ManualClock(Date.now(), speed);
+  return {
+    clock,
+    sleep: (ms) => {
+      clock.advance(ms);
+      return new Promise((r) => setTimeout(r, Math.min(ms, POLL_MS)));
+    },
+  };
+}
+
+/** Start the real stub, with the mutant's fault, on 127.0.0.1:0 (on `clock`: default, the real clock at the mutant's pace). */
+export async function startMutant(m: Mutant, clock?: LifecycleClock): Promise<RunningTarget> {
+  const service = createService(clock ? { clock } : { speed: m.speed ?? TEST_SPEED });
   const stub = await startStub({ port: 0, host: '127.0.0.1', log: false, service: m.wrapService ? m.wrapService(service) : service });
   if (!m.request && !m.response && !m.raw) return stub;
   const origin = new URL(stub.baseUrl).origin;
