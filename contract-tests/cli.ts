@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { parseLevel, parseProfile } from './cli-options.js';
 import { DEFAULTS } from './defaults.js';
 import { escapeUnsafe } from './escape.js';
 import type { ContractSuiteOptions, Progress } from './index.js';
@@ -164,14 +165,8 @@ export function registerTestCommand(program: Command): void {
     .option('--base-url <url>', 'the URL under which /fine_tuning/jobs lives, e.g. http://127.0.0.1:8080/v1')
     .option('--token <token>', "organization A's API key (default: $VAERO_TOKEN; prefer the variable, it stays out of logs)")
     .option('--token-b <token>', "a second organization's API key, for the isolation checks (default: $VAERO_TOKEN_B)")
-    .option('--profile <profile>', 'core: what a stateless mock can meet; full: a stateful implementation', (v: string) => {
-      if (v !== 'core' && v !== 'full') throw new InvalidArgumentError('must be core or full');
-      return v;
-    }, DEFAULTS.profile)
-    .option('--level <level>', 'reference: only what Vaero\'s API reference states counts as an error (for the real service and third parties); contract: every rule of this contract', (v: string) => {
-      if (v !== 'reference' && v !== 'contract') throw new InvalidArgumentError('must be reference or contract');
-      return v;
-    }, DEFAULTS.level)
+    .option('--profile <profile>', 'core: what a stateless mock can meet; full: a stateful implementation', parseProfile, DEFAULTS.profile)
+    .option('--level <level>', 'reference: only what Vaero\'s API reference states counts as an error (for the real service and third parties); contract: every rule of this contract', parseLevel, DEFAULTS.level)
     .option('--seed <n>', 'seed of the generated cases (printed in every report, to replay a run)', positiveInt('--seed'))
     .option('--max-requests <n>', 'stop sending after this many requests (what the run created is still cleaned up)', positiveInt('--max-requests', 1), DEFAULTS.maxRequests)
     .option('--job-timeout <ms>', 'how long to wait for a job to finish before the checks that need it are skipped', positiveInt('--job-timeout'), DEFAULTS.jobTimeoutMs)

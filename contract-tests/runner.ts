@@ -12,7 +12,7 @@ import { conformanceChecks, HEADER_CONFORMANCE, headerRuleStatuses, judgeExchang
 import { Skip, type Check, type CheckContext, type FailureInput, type NotJudgedCause, type SuiteState } from './checks/types.js';
 import { CoverageLog } from './coverage.js';
 import type { CheckResult, Failure, Interruption, Profile, Report } from './report.js';
-import { Ledger, outcomeOf, ruleResults, unjudgedRequired } from './verdicts.js';
+import { Ledger, outcomeOf, ruleResults, summarize } from './verdicts.js';
 
 export interface Progress {
   /** Checks finished so far, and how many will run. */
@@ -235,11 +235,6 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
   if (interruption) interruption.notJudgedAfter = rules.filter((x) => x.verdict === 'not-judged').map((x) => x.id);
   const { outcome, inconclusiveBecause } = outcomeOf(rules);
 
-  const count = <T extends string>(xs: readonly T[], keys: readonly T[]) => {
-    const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<T, number>;
-    for (const x of xs) out[x]++;
-    return out;
-  };
   const finishedAt = new Date();
   return {
     tool: { name: 'vaero-contract', version: o.toolVersion },
@@ -256,13 +251,7 @@ export async function runChecks(checks: readonly Check[], client: HttpClient, o:
     inconclusiveBecause,
     ...(o.generatedTokens ? { generatedTokens: o.generatedTokens } : {}),
     ...(interruption ? { interruption: client.redactDeep(interruption) } : {}),
-    summary: {
-      checks: { ...count(checkResults.map((c) => c.status), ['passed', 'failed', 'warned', 'skipped'] as const), total: checkResults.length },
-      rules: { ...count(rules.map((r) => r.verdict), ['held', 'broken', 'not-judged', 'skipped'] as const), total: rules.length },
-      brokenRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'error').map((r) => r.id),
-      warnedRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'warn').map((r) => r.id),
-      notJudgedRules: unjudgedRequired(rules).map((r) => r.id),
-    },
+    summary: summarize(checkResults, rules),
     checks: checkResults,
     rules,
     coverage: coverage.rows(o.profile),

@@ -6,7 +6,7 @@
  * the user's configuration.
  */
 import { rules as specRules } from '../spec/index.js';
-import type { Failure, NotJudged, Outcome, RuleResult, RuleVerdict } from './report.js';
+import type { CheckResult, Failure, NotJudged, Outcome, Report, RuleResult, RuleVerdict } from './report.js';
 
 export class Ledger {
   /** Passed assertions per rule. */
@@ -98,4 +98,20 @@ export function outcomeOf(results: readonly RuleResult[]): { outcome: Outcome; i
   const byReason = new Map<string, string[]>();
   for (const r of unjudged) for (const n of r.notJudged.filter((x) => x.cause !== 'configuration')) byReason.set(n.reason, [...(byReason.get(n.reason) ?? []), r.id]);
   return { outcome: 'inconclusive', inconclusiveBecause: [...byReason].map(([reason, ids]) => `${ids.join(', ')}: ${reason}`) };
+}
+
+/** A report's summary: checks and rules counted by status and verdict, and the rules that decide the outcome. */
+export function summarize(checks: readonly CheckResult[], rules: readonly RuleResult[]): Report['summary'] {
+  const count = <T extends string>(xs: readonly T[], keys: readonly T[]) => {
+    const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<T, number>;
+    for (const x of xs) out[x]++;
+    return out;
+  };
+  return {
+    checks: { ...count(checks.map((c) => c.status), ['passed', 'failed', 'warned', 'skipped'] as const), total: checks.length },
+    rules: { ...count(rules.map((r) => r.verdict), ['held', 'broken', 'not-judged', 'skipped'] as const), total: rules.length },
+    brokenRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'error').map((r) => r.id),
+    warnedRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'warn').map((r) => r.id),
+    notJudgedRules: unjudgedRequired(rules).map((r) => r.id),
+  };
 }

@@ -4,11 +4,11 @@
  * level was seen (either side), 0 otherwise; 2 for a usage error.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { parseLevel, parseProfile } from '../contract-tests/cli-options.js';
 // Types only: `vaero stub` starts without loading the spec or the judge.
 import type { Level } from '../contract-tests/level.js';
 import type { ReportFiles } from '../traffic/output.js';
 
-const LEVELS = ['reference', 'contract'];
 
 interface ProxyFlags extends ReportFiles {
   upstream?: string;
@@ -40,14 +40,8 @@ export function registerProxyCommand(program: Command): void {
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
     .option('--port <n>', 'the port to listen on (0: any free port)', int('--port', 0, 65535), 8099)
     .option('--strict', 'buffer and judge first: answer a contract-breaking request with the contract\'s error instead of forwarding it; replace a contract-breaking answer with a 502 that says why')
-    .option('--level <level>', 'reference: only what Vaero\'s API reference states counts as an error; contract: every rule', (v: string) => {
-      if (!LEVELS.includes(v)) throw new InvalidArgumentError('must be reference or contract');
-      return v;
-    }, 'contract')
-    .option('--profile <profile>', 'full: a stateful implementation (echo of creates, rules across exchanges); core: a static mock', (v: string) => {
-      if (v !== 'core' && v !== 'full') throw new InvalidArgumentError('must be core or full');
-      return v;
-    }, 'full')
+    .option('--level <level>', 'reference: only what Vaero\'s API reference states counts as an error; contract: every rule', parseLevel, 'contract')
+    .option('--profile <profile>', 'full: a stateful implementation (echo of creates, rules across exchanges); core: a static mock', parseProfile, 'full')
     .option('--max-body-bytes <n>', 'the most bytes of a request body kept for the judge (and buffered with --strict); default: the largest body the contract accepts, plus one', int('--max-body-bytes', 1))
     .option('--max-response-bytes <n>', 'the most bytes of an answer kept for the judge (and buffered with --strict); a longer answer breaks response.size (default 16 MiB, as vaero test)', int('--max-response-bytes', 1))
     .option('--record <file.har>', 'write the traffic to a HAR file (credentials redacted)')

@@ -6,7 +6,8 @@
  * file that cannot be read or is not HAR.
  */
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { parseLevel, parseProfile } from '../contract-tests/cli-options.js';
 // Types only: `vaero stub` starts without loading the spec or the judge.
 import type { Level } from '../contract-tests/level.js';
 import type { ReportFiles } from './output.js';
@@ -28,14 +29,8 @@ export function registerJudgeCommand(program: Command): void {
     .description('Judge the exchanges of a HAR file (as Chromium devtools and Playwright save it) against the contract, both sides')
     .argument('<file.har>', 'the HAR file')
     .option('--base-url <url>', 'the URL under which /fine_tuning/jobs lives in the recording (default: found from the first API request)')
-    .option('--level <level>', "reference: only what Vaero's API reference states counts as an error; contract: every rule", (v: string) => {
-      if (v !== 'reference' && v !== 'contract') throw new InvalidArgumentError('must be reference or contract');
-      return v;
-    }, 'contract')
-    .option('--profile <profile>', 'full: a stateful implementation (echo of creates, rules across exchanges); core: a static mock', (v: string) => {
-      if (v !== 'core' && v !== 'full') throw new InvalidArgumentError('must be core or full');
-      return v;
-    }, 'full')
+    .option('--level <level>', "reference: only what Vaero's API reference states counts as an error; contract: every rule", parseLevel, 'contract')
+    .option('--profile <profile>', 'full: a stateful implementation (echo of creates, rules across exchanges); core: a static mock', parseProfile, 'full')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write the JSON report')
     .option('--html <file>', 'write a self-contained HTML report')

@@ -11,7 +11,7 @@ import { document, rule, specPath } from '../spec/index.js';
 import { CoverageLog } from '../contract-tests/coverage.js';
 import { atLevel, type Level } from '../contract-tests/level.js';
 import type { CheckResult, Failure, Report } from '../contract-tests/report.js';
-import { Ledger, outcomeOf, ruleResults, unjudgedRequired } from '../contract-tests/verdicts.js';
+import { Ledger, outcomeOf, ruleResults, summarize } from '../contract-tests/verdicts.js';
 import type { ExchangeJudgement } from './judge.js';
 import type { Side } from './message.js';
 
@@ -108,11 +108,6 @@ export class TrafficReport {
     const rules = ruleResults({ ledger: this.ledger, failures: checkResults.flatMap((c) => c.failures), planned: new Map() }).map((r) =>
       r.verdict === 'skipped' && !this.ledger.notJudged.has(r.id) ? { ...r, notJudged: [{ cause: 'configuration' as const, reason: 'the traffic did not exercise it' }] } : r,
     );
-    const count = <T extends string>(xs: readonly T[], keys: readonly T[]) => {
-      const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<T, number>;
-      for (const x of xs) out[x]++;
-      return out;
-    };
     const finishedAt = new Date();
     const report: Report = {
       tool: { name: 'vaero-contract', version: PACKAGE_VERSION },
@@ -126,13 +121,7 @@ export class TrafficReport {
       requests: { sent: this.counts.exchanges, max: 0 },
       waited: { ms: 0, maxMs: 0 },
       ...outcomeOf(rules),
-      summary: {
-        checks: { ...count(checkResults.map((c) => c.status), ['passed', 'failed', 'warned', 'skipped'] as const), total: checkResults.length },
-        rules: { ...count(rules.map((r) => r.verdict), ['held', 'broken', 'not-judged', 'skipped'] as const), total: rules.length },
-        brokenRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'error').map((r) => r.id),
-        warnedRules: rules.filter((r) => r.verdict === 'broken' && r.severity === 'warn').map((r) => r.id),
-        notJudgedRules: unjudgedRequired(rules).map((r) => r.id),
-      },
+      summary: summarize(checkResults, rules),
       checks: checkResults,
       rules,
       // What the traffic showed; nothing is required of traffic.
