@@ -8,6 +8,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStubControl, StubControlError } from '../../mock/stub/control-client.js';
+import { sampleJobId } from '../../mock/stub/service/sample-job.js';
 import { createVaeroHandlers } from '../index.js';
 
 const BASES = ['https://vaero.test/v1', 'https://example.test/api/vaero/v1', 'https://bare.test'];
@@ -23,7 +24,8 @@ describe.each(BASES)('under MSW with baseUrl %s', (baseUrl) => {
     await steer.reset();
     const job = await steer.seedJob({ status: 'failed', error: { code: 'invalid_training_file', message: 'Line 3 is empty' } });
     const list = (await (await fetch(`${baseUrl}/fine_tuning/jobs`, { headers: { authorization: 'Bearer msw-admin' } })).json()) as { data: { id: string; status: string }[] };
-    expect(list.data.map((j) => [j.id, j.status])).toEqual([[job.id, 'failed']]);
+    // The stub's shared sample job (ftjob-abc123) is listed in every organization: only the seeded one is ours.
+    expect(list.data.filter((j) => j.id !== sampleJobId).map((j) => [j.id, j.status])).toEqual([[job.id, 'failed']]);
     expect((await steer.requests()).map((r) => `${r.method} ${r.status}`)).toEqual(['GET 200']);
     await steer.reset();
     expect(await steer.requests()).toEqual([]);
