@@ -1,10 +1,12 @@
 /**
  * Headers across the proxy: hop-by-hop headers stay on their hop (RFC 9110 7.6.1), the
  * Host is the upstream's, and CORS is the proxy's own, as the stub answers it (the `cors`
- * package with the same options), whatever the upstream sends.
+ * package with the same options, and the same origin policy: a loopback Origin is echoed with
+ * credentials, any other gets `*`), whatever the upstream sends.
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import cors from 'cors';
+import { originHeaders } from '../cors/origin-policy.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host']);
 
@@ -32,4 +34,5 @@ const withCors = cors({ preflightContinue: true, maxAge: 600, exposedHeaders: EX
 /** Set the proxy's CORS headers on an answer (for a preflight too: the caller answers it). */
 export function applyCors(req: IncomingMessage, res: ServerResponse): void {
   withCors(req as Parameters<typeof withCors>[0], res as Parameters<typeof withCors>[1], () => {});
+  for (const [k, v] of Object.entries(originHeaders(req.headers.origin))) res.setHeader(k, v);
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { corsOriginsOption } from '../cors-origins-option.js';
+import { corsOriginsOption } from '../../cors/option.js';
 import type { startPrismMock } from './index.js';
 
 /** The reference's curl example, pointed at a base URL. */

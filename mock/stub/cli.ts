@@ -1,6 +1,6 @@
 /** `vaero stub`: start the stateful stub (flags, or VAERO_* environment variables). */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { corsOriginsOption } from '../cors-origins-option.js';
+import { corsOriginsOption } from '../../cors/option.js';
 import { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './http/headers.js';
 
 function portNumber(value: string): number {

@@ -101,4 +101,15 @@ describe('the stub through the proxy', () => {
     const logged = await createStubControl(stub.baseUrl, 'proxy-test-token').requests();
     expect(logged.map((e) => e.request_id)).toContain(res.headers.get('x-request-id'));
   });
+
+  it('a loopback Origin is echoed with credentials, as the stub does (a dev server on localhost)', async () => {
+    const origin = 'http://localhost:5173';
+    const pre = await fetch(proxy.url + '/fine_tuning/jobs', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(pre.headers.get('access-control-allow-credentials')).toBe('true');
+    const res = await send('GET', '/files', { headers: { origin } });
+    expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(res.headers.get('vary')).toMatch(/Origin/);
+  });
 });

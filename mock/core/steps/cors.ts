@@ -1,11 +1,11 @@
 /**
  * CORS, for browser apps on another origin (a dev server on :5173 calling the stub on :8080):
  * every answer may be read by any origin, with credentials by a loopback origin or one the
- * server was given (--cors-origins; the policy is mock/http/cors-origin.ts), and may show its
+ * server was given (--cors-origins; the policy is cors/origin-policy.ts), and may show its
  * Retry-After and request id; a preflight (OPTIONS) is answered 204 with what the browser asked
  * to send. The one place every server (stub, Prism front, MSW handlers) takes its CORS headers from.
  */
-import { originHeaders } from '../../http/cors-origin.js';
+import { originHeaders } from '../../../cors/origin-policy.js';
 import { EXPOSED_HEADERS } from '../../http/request-id.js';
 import type { Answer, Exchange, Step } from '../exchange.js';
 

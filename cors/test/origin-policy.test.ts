@@ -1,6 +1,6 @@
-/** The CORS origin policy (mock/http/cors-origin.ts) on its own: which origins get credentials. */
+/** The CORS origin policy (cors/origin-policy.ts) on its own: which origins get credentials. */
 import { describe, expect, it } from 'vitest';
-import { originHeaders, parseCorsOrigins } from '../cors-origin.js';
+import { originHeaders, parseCorsOrigins } from '../origin-policy.js';
 
 const credentialed = (origin: string) => ({ 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' });
 const anyone = { 'access-control-allow-origin': '*', vary: 'Origin' };

@@ -5,7 +5,7 @@
  * on localhost:5173) always are, and those listed with --cors-origins; any other origin is
  * still allowed to read, without credentials (`*`). Every answer varies by Origin, so a cache
  * never hands one origin's answer to another. One policy for the stub, the mock's front and
- * the MSW handlers.
+ * the MSW handlers, and the loopback part of it for `vaero proxy`.
  */
 /** localhost, *.localhost, 127.0.0.0/8 and [::1], on any port, over http or https. */
 const LOOPBACK_HOST = /^(?:localhost|[a-z0-9-]+\.localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;

@@ -1,6 +1,6 @@
 /** `--cors-origins` (VAERO_CORS_ORIGINS), the same on `vaero stub` and `vaero mock`. */
 import { InvalidArgumentError, Option } from 'commander';
-import { parseCorsOrigins } from './http/cors-origin.js';
+import { parseCorsOrigins } from './origin-policy.js';
 
 export function corsOriginsOption(): Option {
   return new Option('--cors-origins <a,b>', 'origins besides loopback ones that may read answers with credentials (cookies, credentials: include)')
