@@ -15,18 +15,15 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { fixture } from '../fixtures/index.js';
 import { snapshotText } from '../mock/stub/service/journal.js';
 import type { JournalRecord } from '../mock/stub/service/journal-records.js';
-import { startNpmStartStub, type RunningTarget } from './child.js';
+import { startNpmStartStub } from './child.js';
+import { connections, createLoad, seconds } from './create-load.js';
 import { median, type Figure } from './figures.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const jobs = Number(process.env.BENCH_JOBS ?? 100_000);
 const tokens = Number(process.env.BENCH_TOKENS ?? 40_000);
 const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
-const connections = 10;
-const body = JSON.stringify(fixture('create-reference-curl').body);
 const MB = 1024 * 1024;
 
 /** Median fdatasync of a small append on the disk the state file is on. */
@@ -46,23 +43,10 @@ function fdatasyncMs(dir: string): number {
   return median(times);
 }
 
-async function createLoad(target: RunningTarget): Promise<{ rps: number; p99: number; non2xx: number }> {
-  const opts = {
-    url: `${target.baseUrl}/fine_tuning/jobs`,
-    method: 'POST' as const,
-    headers: { authorization: 'Bearer bench-token', 'content-type': 'application/json' },
-    body,
-    connections,
-  };
-  await autocannon({ ...opts, duration: 1 });
-  const r = await autocannon({ ...opts, duration: seconds });
-  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
-}
-
 async function measureCreates(extra: string[]) {
   const stub = await startNpmStartStub(30_000, ['--speed', '0', '--quiet', ...extra]);
   try {
-    return await createLoad(stub);
+    return await createLoad(stub.baseUrl);
   } finally {
     await stub.stop();
   }

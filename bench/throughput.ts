@@ -7,15 +7,11 @@
  *
  *   npm run bench            (or: BENCH_SECONDS=10 npm run bench)
  */
-import autocannon from 'autocannon';
-import { fixture } from '../fixtures/index.js';
 import { startNpmStartStub, startTarget, type RunningTarget } from './child.js';
+import { connections, createLoad, seconds } from './create-load.js';
 import type { Figure } from './figures.js';
 import { npmStartCommand } from './start-command.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const connections = 10;
-const body = JSON.stringify(fixture('create-reference-curl').body);
 const { script, nodeFlags } = npmStartCommand();
 
 interface Result {
@@ -29,16 +25,7 @@ async function measure(name: string, start: () => Promise<RunningTarget>): Promi
   process.stderr.write(`measuring ${name} (${seconds}s)...\n`);
   const target = await start();
   try {
-    const opts = {
-      url: `${target.baseUrl}/fine_tuning/jobs`,
-      method: 'POST' as const,
-      headers: { authorization: 'Bearer bench-token', 'content-type': 'application/json' },
-      body,
-      connections,
-    };
-    await autocannon({ ...opts, duration: 1 }); // warm-up: JIT, lazy validators
-    const r = await autocannon({ ...opts, duration: seconds });
-    return { name, rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+    return { name, ...(await createLoad(target.baseUrl)) };
   } finally {
     await target.stop();
   }

@@ -1,0 +1,20 @@
+/** The bench's one create load: POST /v1/fine_tuning/jobs (the reference's curl body) at 10 connections, after a 1 s warm-up. */
+import autocannon from 'autocannon';
+import { fixture } from '../fixtures/index.js';
+
+export const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+export const connections = 10;
+const body = JSON.stringify(fixture('create-reference-curl').body);
+
+export async function createLoad(baseUrl: string): Promise<{ rps: number; p99: number; non2xx: number }> {
+  const opts = {
+    url: `${baseUrl}/fine_tuning/jobs`,
+    method: 'POST' as const,
+    headers: { authorization: 'Bearer bench-token', 'content-type': 'application/json' },
+    body,
+    connections,
+  };
+  await autocannon({ ...opts, duration: 1 }); // warm-up: JIT, lazy validators
+  const r = await autocannon({ ...opts, duration: seconds });
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+}
