@@ -5,22 +5,20 @@
  * list against the stub. No generated type name shadows a JavaScript or DOM global.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basePath, specPath, type CreateFineTuningJobRequest, type FineTuningJob } from '../../spec/index.js';
-import { expectEveryAnswerConformed, startTestStub, type TestStub } from '../../mock/stub/test/helpers.js';
+import { specPath, type CreateFineTuningJobRequest, type FineTuningJob } from '../../spec/index.js';
+import { expectEveryAnswerConformed, type TestStub } from '../../mock/stub/test/helpers.js';
+import { clientWorkspace, root, startClientStub } from './workspace.js';
 
 // spec/types.gen.ts (checked by `npm run typecheck`): the minimal create body type-checks, a job's models are never undefined.
 export const minimalBody: CreateFineTuningJobRequest = { training_files: ['file-abc123'] };
 // @ts-expect-error a job's base_model is never undefined
 export const noBaseModel: FineTuningJob['base_model'] = undefined;
 
-const root = join(specPath, '..', '..');
 const run = promisify(execFile);
 const cli = (pkg: string, bin: string) => join(root, 'node_modules', pkg, bin);
 
@@ -29,17 +27,14 @@ let stub: TestStub;
 let baseUrl: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vaero-clients-'));
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  dir = clientWorkspace('vaero-clients-');
   // Each generator as a team runs it: its CLI, default options.
   await Promise.all([
     run(process.execPath, [cli('openapi-typescript', 'bin/cli.js'), specPath, '-o', join(dir, 'schema.ts')], { cwd: dir }),
     run(process.execPath, [cli('@hey-api/openapi-ts', 'bin/run.js'), '-i', specPath, '-o', join(dir, 'hey-api')], { cwd: dir }),
   ]);
   for (const f of ['openapi-typescript.ts', 'hey-api.ts']) copyFileSync(join(root, 'clients', 'usage', f), join(dir, f));
-  stub = await startTestStub({ speed: 0 });
-  baseUrl = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}${basePath}`;
+  ({ stub, baseUrl } = await startClientStub());
 }, 120_000);
 
 afterAll(async () => {

@@ -7,29 +7,25 @@
  * spec's shape.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basePath, operation, specPath, validateResponse, type OperationId } from '../../spec/index.js';
-import { startTestStub, type TestStub } from '../../mock/stub/test/helpers.js';
+import { operation, specPath, validateResponse, type OperationId } from '../../spec/index.js';
+import type { TestStub } from '../../mock/stub/test/helpers.js';
+import { clientWorkspace, root, startClientStub } from './workspace.js';
 
 const shapeKeywords = new Set(['required', 'type', 'const', 'enum', 'additionalProperties']);
-const root = join(specPath, '..', '..');
 const run = promisify(execFile);
 
 let dir: string;
 let stub: TestStub;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vaero-orval-'));
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-  stub = await startTestStub({ speed: 0 });
-  const baseUrl = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}${basePath}`;
+  dir = clientWorkspace('vaero-orval-');
+  let baseUrl: string;
+  ({ stub, baseUrl } = await startClientStub());
   // orval's CLI with the committed config; only the paths and the base URL point at this run.
   await run(process.execPath, [join(root, 'node_modules', 'orval', 'dist', 'bin', 'orval.js'), '--config', join(root, 'clients', 'orval', 'orval.config.cjs')], {
     cwd: dir,
