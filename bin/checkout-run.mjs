@@ -3,8 +3,8 @@
 // An unchanged checkout starts at once from dist/; a checkout with a source newer than the
 // last build (or no build) is rebuilt first (tsc --incremental), so a stale dist/ never runs.
 // Plain JS on purpose: it must run before anything is compiled.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -61,8 +61,6 @@ export function isStale(root = checkout) {
 export function buildIfStale(root = checkout) {
   if (!isStale(root)) return false;
   process.stderr.write('vaero: sources changed since the last build; rebuilding dist/ (npm run build)\n');
-  // Loaded only to rebuild: node:child_process costs a start from dist/ ~20 ms.
-  const { spawnSync } = createRequire(import.meta.url)('node:child_process');
   const r = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', process.stderr, 'inherit'] });
   if (r.status !== 0) {
     process.stderr.write(`vaero: the build failed (exit ${r.status ?? r.signal}); not starting a stale dist/\n`);
