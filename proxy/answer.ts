@@ -1,12 +1,11 @@
 /**
  * Answers the proxy gives itself (a strict rejection, a replaced answer, an unreachable
- * upstream), in the contract's error envelope, with the proxy's CORS and the request's
- * X-Request-Id passed back (a new one when it sent none).
+ * upstream), in the contract's error envelope (CORS already set by the server: headers.ts)
+ * and the request's X-Request-Id passed back (a new one when it sent none).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorBody } from '../spec/index.js';
-import { applyCors } from './headers.js';
 
 export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
@@ -17,7 +16,6 @@ export function requestIdOf(req: IncomingMessage): string {
 export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): { headers: Record<string, string>; bytes: Buffer } {
   const bytes = Buffer.from(JSON.stringify(body));
   const headers = { 'content-type': 'application/json', 'content-length': String(bytes.length), 'x-request-id': requestIdOf(req), ...extra };
-  applyCors(req, res);
   res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : bytes);
   return { headers, bytes };
 }

@@ -7,7 +7,7 @@ import type { CapturedBody, TrafficResponse } from '../traffic/message.js';
 import { lowerHeaders } from '../traffic/message.js';
 import { proxyError, sendJson } from './answer.js';
 import { BoundedCopy } from './capture.js';
-import { applyCors, forwardedResponseHeaders } from './headers.js';
+import { forwardedResponseHeaders } from './headers.js';
 import type { Exchanging } from './exchanging.js';
 
 export function passThrough(req: IncomingMessage, res: ServerResponse, x: Exchanging): void {
@@ -23,7 +23,6 @@ export function passThrough(req: IncomingMessage, res: ServerResponse, x: Exchan
   };
   up.on('response', (answer) => {
     const copy = new BoundedCopy(x.responseCap);
-    applyCors(req, res);
     res.writeHead(answer.statusCode ?? 502, forwardedResponseHeaders(answer.headers));
     answer.on('data', (c: Buffer) => copy.push(c));
     answer.pipe(res);

@@ -15,7 +15,7 @@ import { trafficRequest, type CapturedBody, type TrafficResponse } from '../traf
 import type { RequestJudgement } from '../traffic/request-judge.js';
 import { proxyError, sendJson } from './answer.js';
 import type { Exchanging } from './exchanging.js';
-import { applyCors } from './headers.js';
+import { setCors } from './headers.js';
 import { passThrough } from './pass-through.js';
 import { Session } from './session.js';
 import { strict } from './strict.js';
@@ -40,6 +40,8 @@ export interface ProxyOptions {
   maxResponseBytes?: number;
   /** How many jobs the rules across exchanges remember (default 10,000). */
   maxJobs?: number;
+  /** Origins besides loopback ones that may read answers with credentials (--cors-origins, as the stub's). */
+  corsOrigins?: readonly string[];
   /** Write a HAR file of the traffic (credentials redacted). */
   record?: string;
   /** One line per violation (default: stderr). */
@@ -71,8 +73,8 @@ export async function startProxy(o: ProxyOptions): Promise<VaeroProxy> {
     const started = new Date();
     const t0 = performance.now();
     const url = req.url ?? '/';
+    setCors(req, res, o.corsOrigins ?? []);
     if (req.method === 'OPTIONS') {
-      applyCors(req, res);
       return void res.writeHead(204, { 'content-length': '0' }).end();
     }
     if (url !== basePath && !url.startsWith(basePath + '/') && !url.startsWith(basePath + '?')) {

@@ -16,7 +16,7 @@ import { proxyError, sendJson } from './answer.js';
 import { BoundedCopy } from './capture.js';
 import type { Exchanging } from './exchanging.js';
 import { answerOf } from './upstream.js';
-import { applyCors, forwardedResponseHeaders } from './headers.js';
+import { forwardedResponseHeaders } from './headers.js';
 
 export const VIOLATIONS_HEADER = 'vaero-proxy-violations';
 
@@ -57,7 +57,6 @@ export async function strict(req: IncomingMessage, res: ServerResponse, x: Excha
   const response: TrafficResponse = { status: answer.statusCode ?? 0, headers: lowerHeaders(answer.headers), body: resCopy.body() };
   if (resCopy.full) {
     // Too long to hold: passed on as it is, judged as far as it was kept.
-    applyCors(req, res);
     res.writeHead(response.status, forwardedResponseHeaders(answer.headers));
     for (const c of chunks) res.write(c);
     answer.pipe(res);
@@ -70,7 +69,6 @@ export async function strict(req: IncomingMessage, res: ServerResponse, x: Excha
     const why = broken.map((f) => `${f.ruleId}${f.instancePath ? ` at ${f.instancePath}` : ''}: ${f.message}`).join('; ');
     sendJson(req, res, 502, proxyError(`the upstream's ${response.status} answer breaks the contract (${why})`, 'contract_violation'), { [VIOLATIONS_HEADER]: ids.join(', ') });
   } else {
-    applyCors(req, res);
     res.writeHead(response.status, forwardedResponseHeaders(answer.headers)).end(Buffer.concat(chunks));
   }
   // The record and the report judge what the upstream answered (with the rules across exchanges).
