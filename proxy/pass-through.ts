@@ -19,7 +19,7 @@ export function passThrough(req: IncomingMessage, res: ServerResponse, x: Exchan
   const finish = (response: TrafficResponse | undefined, error?: string) => {
     if (done) return;
     done = true;
-    x.conclude(reqCopy.body(), response, error);
+    x.conclude(reqCopy.body(), { ...(response ? { response } : {}), ...(error ? { error } : {}) });
   };
   up.on('response', (answer) => {
     const copy = new BoundedCopy(x.responseCap);

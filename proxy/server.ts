@@ -11,10 +11,9 @@ import { operations, basePath } from '../spec/index.js';
 import { DEFAULTS } from '../contract-tests/defaults.js';
 import { DEFAULT_LEVEL, type Level } from '../contract-tests/level.js';
 import type { Report } from '../contract-tests/report.js';
-import { trafficRequest, type CapturedBody, type TrafficResponse } from '../traffic/message.js';
-import type { RequestJudgement } from '../traffic/request-judge.js';
+import { trafficRequest, type CapturedBody } from '../traffic/message.js';
 import { proxyError, sendJson } from './answer.js';
-import type { Exchanging } from './exchanging.js';
+import type { Exchanging, Outcome } from './exchanging.js';
 import { setCors } from './headers.js';
 import { passThrough } from './pass-through.js';
 import { Session } from './session.js';
@@ -93,9 +92,9 @@ export async function startProxy(o: ProxyOptions): Promise<VaeroProxy> {
       cap,
       responseCap,
       session: s,
-      conclude(body: CapturedBody, response: TrafficResponse | undefined, error?: string, judged?: RequestJudgement, serverAnswered = true) {
+      conclude(body: CapturedBody, { response, error, judged, serverAnswered = true, delivered }: Outcome) {
         const request = trafficRequest({ method: req.method ?? 'GET', target, headers: req.headers, body, url: origin + url });
-        s.conclude({ seq, request, ...(response ? { response } : {}), ...(error ? { error } : {}), durationMs: performance.now() - t0 }, started, judged, serverAnswered);
+        s.conclude({ seq, request, ...(response ? { response } : {}), ...(error ? { error } : {}), ...(delivered ? { delivered } : {}), durationMs: performance.now() - t0 }, started, judged, serverAnswered);
       },
     };
     if (o.strict) strict(req, res, x, origin + url).catch((err: unknown) => {

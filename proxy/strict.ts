@@ -35,7 +35,7 @@ export async function strict(req: IncomingMessage, res: ServerResponse, x: Excha
     // Over the cap but within every limit: the proxy cannot forward what it did not keep.
     const answer = first ? contractError(first, judged.operation) : { status: 413, body: proxyError(`a body over --max-body-bytes (${x.cap}) cannot be judged in --strict mode`, 'proxy_body_too_large') };
     const sent = sendJson(req, res, answer.status, answer.body);
-    return x.conclude(body, { status: answer.status, headers: sent.headers, body: { bytes: new Uint8Array(sent.bytes), length: sent.bytes.length, truncated: false } }, undefined, judged, false);
+    return x.conclude(body, { response: sentResponse(answer.status, sent), judged, serverAnswered: false });
   }
 
   const up = x.upstream.request(req, x.target);
@@ -45,7 +45,7 @@ export async function strict(req: IncomingMessage, res: ServerResponse, x: Excha
     answer = await answerOf(up);
   } catch (err) {
     sendJson(req, res, 502, proxyError(`no answer from the upstream ${x.upstream.base.href}: ${(err as Error).message}`, 'upstream_unreachable'));
-    return x.conclude(body, undefined, (err as Error).message, judged);
+    return x.conclude(body, { error: (err as Error).message, judged });
   }
   const resCopy = new BoundedCopy(x.responseCap);
   const chunks: Buffer[] = [];
@@ -60,17 +60,22 @@ export async function strict(req: IncomingMessage, res: ServerResponse, x: Excha
     res.writeHead(response.status, forwardedResponseHeaders(answer.headers));
     for (const c of chunks) res.write(c);
     answer.pipe(res);
-    return x.conclude(body, response, undefined, judged);
+    return x.conclude(body, { response, judged });
   }
   const ex = { seq: 0, request: trafficRequest({ method: req.method ?? 'GET', target: x.target, headers: req.headers, body, url }), response };
   const broken = judgeResponse(ex, toSuiteExchange(ex, judged.operation?.operationId), judged, { stateful: x.session.o.stateful }).findings.filter((f) => x.session.isError(f.ruleId));
   if (broken.length) {
     const ids = [...new Set(broken.map((f) => f.ruleId))];
     const why = broken.map((f) => `${f.ruleId}${f.instancePath ? ` at ${f.instancePath}` : ''}: ${f.message}`).join('; ');
-    sendJson(req, res, 502, proxyError(`the upstream's ${response.status} answer breaks the contract (${why})`, 'contract_violation'), { [VIOLATIONS_HEADER]: ids.join(', ') });
-  } else {
-    res.writeHead(response.status, forwardedResponseHeaders(answer.headers)).end(Buffer.concat(chunks));
+    const sent = sendJson(req, res, 502, proxyError(`the upstream's ${response.status} answer breaks the contract (${why})`, 'contract_violation'), { [VIOLATIONS_HEADER]: ids.join(', ') });
+    // The report judges what the upstream answered (with the rules across exchanges) and says the client got the 502; the record holds the 502.
+    return x.conclude(body, { response, judged, delivered: sentResponse(502, sent) });
   }
-  // The record and the report judge what the upstream answered (with the rules across exchanges).
-  x.conclude(body, response, undefined, judged);
+  res.writeHead(response.status, forwardedResponseHeaders(answer.headers)).end(Buffer.concat(chunks));
+  x.conclude(body, { response, judged });
+}
+
+/** An answer the proxy sent itself, as the judge and the record take it. */
+function sentResponse(status: number, sent: { headers: Record<string, string>; bytes: Buffer }): TrafficResponse {
+  return { status, headers: sent.headers, body: { bytes: new Uint8Array(sent.bytes), length: sent.bytes.length, truncated: false } };
 }

@@ -69,7 +69,7 @@ describe('vaero proxy and vaero judge', () => {
     expect(p.stderr()).toMatch(/client list\.limit GET \/v1\/fine_tuning\/jobs -> 400 param=limit: query parameter limit="101"/);
     expect(p.stdout()).toMatch(/BROKEN list\.limit \(client; inferred\)/);
     const report = JSON.parse(readFileSync(files.json, 'utf8')) as Report;
-    expect(report.traffic).toEqual({ source: 'proxy', exchanges: 2, outsideBase: 0, findings: { client: 1, server: 0 } });
+    expect(report.traffic).toEqual({ source: 'proxy', exchanges: 2, outsideBase: 0, findings: { client: 1, server: 0 }, replaced: 0 });
     expect(report.checks.find((c) => c.id === 'traffic-client')?.failures.map((f) => f.ruleId)).toEqual(['list.limit']);
     expect(report.coverage.find((c) => c.operationId === 'createFineTuningJob' && c.status === 200)?.answers).toBe(1);
     expect(readFileSync(files.junit, 'utf8')).toContain('traffic-client');
@@ -81,7 +81,7 @@ describe('vaero proxy and vaero judge', () => {
     const offline = await judge([files.har, '--json', join(dir, 'j.json')]);
     expect(offline.code).toBe(1);
     const judged = JSON.parse(readFileSync(join(dir, 'j.json'), 'utf8')) as Report;
-    expect(judged.traffic).toEqual({ source: 'har', exchanges: 2, outsideBase: 0, findings: { client: 1, server: 0 } });
+    expect(judged.traffic).toEqual({ source: 'har', exchanges: 2, outsideBase: 0, findings: { client: 1, server: 0 }, replaced: 0 });
   });
 
   it('exits 0 after clean traffic, and 0 with no traffic at all', async () => {
