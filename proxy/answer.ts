@@ -12,12 +12,13 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && given ? given : 'req_' + randomUUID().replace(/-/g, '');
 }
 
-/** Send a JSON answer; returns the bytes sent (for the record). */
+/** Send a JSON answer; returns its headers and the body bytes sent (none to a HEAD), for the record. */
 export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): { headers: Record<string, string>; bytes: Buffer } {
   const bytes = Buffer.from(JSON.stringify(body));
   const headers = { 'content-type': 'application/json', 'content-length': String(bytes.length), 'x-request-id': requestIdOf(req), ...extra };
-  res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : bytes);
-  return { headers, bytes };
+  const sent = req.method === 'HEAD' ? Buffer.alloc(0) : bytes;
+  res.writeHead(status, headers).end(sent);
+  return { headers, bytes: sent };
 }
 
 /** The proxy's own error (not the contract's: the status says the proxy answered). */

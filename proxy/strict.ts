@@ -3,8 +3,10 @@
  * first: one that breaks the contract (a rule of severity error at the proxy's level) gets
  * the contract's own error answer and never reaches the upstream. The answer is buffered
  * and judged too: one that breaks the contract is replaced by a 502 that says which rules
- * and why (header Vaero-Proxy-Violations lists them). An answer longer than its cap
- * (--max-response-bytes) is passed on as it is, judged as far as it was kept (response.size).
+ * and why (header Vaero-Proxy-Violations lists them): the report judges the upstream's answer
+ * and says the client got the 502; the record (--record) holds the 502, the upstream's answer
+ * beside it. An answer longer than its cap (--max-response-bytes) is passed on as it is,
+ * judged as far as it was kept (response.size).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contractError } from '../traffic/contract-error.js';
