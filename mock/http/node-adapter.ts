@@ -1,8 +1,8 @@
 /**
- * The request core on Node's http (the stub's server and the Prism front listen with it; the
- * stub's Express app mounts it): a request becomes an Exchange, the server's `respond` answers
- * it, and the Answer is written. The API reference (/docs) is served beside the core, and
- * anything a step throws is the server's own fault: a 500 in the envelope, never a stack trace.
+ * The request core on Node's http (the stub's and the Prism front's Express apps): a request
+ * becomes an Exchange, the server's `respond` answers it, and the Answer is written. The API
+ * reference (/docs) is served beside the core, and anything a step throws is the server's own
+ * fault: a 500 in the envelope, never a stack trace.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';

@@ -1,7 +1,7 @@
 /**
- * The Express 5 adapter of the stub: the stub's handler (./handler.ts, the request core's
- * steps) as the one handler of an Express app, for those who mount the stub in theirs or
- * drive it with supertest. `vaero stub` listens with the handler itself (../server.ts).
+ * The Express 5 app of the stub: the stub's handler (./handler.ts, the request core's steps)
+ * as its one handler. `vaero stub` listens with it (../server.ts); mount it in your own app or
+ * drive it with supertest.
  */
 import express, { type Express } from 'express';
 import { createStubHandler, type StubOptions } from './handler.js';

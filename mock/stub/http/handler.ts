@@ -2,8 +2,8 @@
  * The stub's request handler, framework-free: the stub's steps of the request core
  * (mock/core) on Node's http. The sequence itself (route, auth and organization, latency,
  * steering headers, the body's checks, then the service's state) is the core's, shared with
- * the MSW handlers and the Prism front. `vaero stub` listens with it directly (it never
- * loads Express: the core routes); `createApp` (./app.ts) mounts it in an Express 5 app.
+ * the MSW handlers and the Prism front. `createApp` (./app.ts) mounts it in the Express 5
+ * app `vaero stub` listens with.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
