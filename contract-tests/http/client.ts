@@ -24,8 +24,8 @@ export interface SendOptions {
   path: string;
   query?: Record<string, string>;
   as?: Identity;
-  /** The auth scheme word as written (default Bearer; tests that the scheme is case-insensitive). */
-  scheme?: string;
+  /** The Authorization value's text before and after the token (default `Bearer ` and nothing; tests a spelling such as the scheme word's case). */
+  credentials?: { before: string; after: string };
   /** Extra headers; `null` removes one the client would send (e.g. authorization). */
   headers?: Record<string, string | null>;
   /** A JSON body (sent as application/json unless a content-type header says otherwise). */
@@ -332,9 +332,9 @@ export class HttpClient {
 
     const headers: Record<string, string> = {};
     const as = o.as ?? 'a';
-    const scheme = o.scheme ?? 'Bearer';
-    if (as === 'a') headers.authorization = `${scheme} ${this.opts.token}`;
-    if (as === 'b' && this.opts.tokenB) headers.authorization = `${scheme} ${this.opts.tokenB}`;
+    const { before, after } = o.credentials ?? { before: 'Bearer ', after: '' };
+    if (as === 'a') headers.authorization = before + this.opts.token + after;
+    if (as === 'b' && this.opts.tokenB) headers.authorization = before + this.opts.tokenB + after;
     let body: BodyInit | undefined;
     let recordedBody: string | undefined;
     let multipart: RecordedRequest['multipart'];
