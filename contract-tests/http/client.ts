@@ -369,6 +369,7 @@ export class HttpClient {
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, this.redact(v)])),
       ...(recordedBody !== undefined ? { body: this.redact(recordedBody.length > MAX_REQUEST_BODY_KEPT ? recordedBody.slice(0, MAX_REQUEST_BODY_KEPT) : recordedBody) } : {}),
       ...(multipart ? { multipart } : {}),
+      ...(recordedBody !== undefined && o.raw !== undefined && o.rawEncoding === 'latin1' ? { bodyEncoding: 'latin1' as const } : {}),
     };
     const operationId = matchOperation(o.method, o.path)?.operation.operationId;
     const started = performance.now();
