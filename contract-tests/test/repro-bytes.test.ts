@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../fixtures/index.js';
+import { toSuiteExchange } from '../../traffic/suite-exchange.js';
 import { HttpClient, type SendOptions } from '../http/client.js';
 
 const token = 'sk-repro-bytes';
@@ -77,5 +78,18 @@ describe('reproduction scripts send the exact bytes', () => {
     expect(curl.startsWith('curl ')).toBe(true);
     expect(curl).toContain('--data-binary \'{"suffix":"café \'\\\'\'x\'\\\'\' $HOME"}\'');
     expect(replayed.equals(sent)).toBe(true);
+  });
+
+  it('traffic (vaero proxy, vaero judge): a request body that is not UTF-8 is kept as its bytes, and its curl sends them; a tab after the scheme stays a tab', async () => {
+    const raw = Buffer.from(f.rawBody!, 'latin1');
+    const url = `${baseUrl}/fine_tuning/jobs`;
+    const ex = toSuiteExchange(
+      { seq: 1, request: { method: 'POST', path: '/fine_tuning/jobs', query: [], url, headers: { authorization: `Bearer\t${token}`, 'content-type': 'application/json' }, body: { bytes: raw, length: raw.length, truncated: false } } },
+      'createFineTuningJob',
+    );
+    expect(ex.request.headers.authorization).toBe('Bearer\t$VAERO_TOKEN');
+    const run = await runScript(ex.curl);
+    expect(run.code, run.stderr).toBe(0);
+    expect(received.at(-1)!.equals(raw)).toBe(true);
   });
 });
