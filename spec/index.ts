@@ -7,9 +7,14 @@
  * defaults and limits. The stub, the Prism front, the contract suite and the tests all
  * import it; nothing else parses the spec, so a rule cannot be written twice.
  *
- * What it does not hold: how a server answers a bad request (order of checks, which one
- * error, its status, `param` and code, the envelope). That is the servers' answer policy,
- * in mock/errors/answer-policy.ts; the contract suite judges it and never imports it.
+ * It also holds the contract data every side once kept a copy of: the shape of the Bearer
+ * credentials (readCredentials) and the order of checks as steps of rules (checkOrder).
+ *
+ * What it does not hold: how a server answers a bad request (how it walks the order of
+ * checks, which one error, its status, `param` and code, the envelope). That is the servers'
+ * answer policy, in mock/errors/answer-policy.ts and mock/http/gate-pipeline.ts (held to the
+ * spec's order by mock/http/test/check-order.test.ts); the contract suite judges it and never
+ * imports it.
  */
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
