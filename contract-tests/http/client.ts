@@ -37,6 +37,8 @@ export interface SendOptions {
   multipart?: { fields: Record<string, string>; files: { field: string; filename: string; contentType: string; content: Uint8Array }[] };
   /** Cleanup requests may go over the budget: what the run created is removed anyway. */
   exempt?: boolean;
+  /** Called with each 429 this request met before it is waited out (instead of the client's onRateLimited). */
+  onRateLimited?: (ex: Exchange) => void;
 }
 
 export class BudgetExhausted extends Error {
@@ -255,7 +257,7 @@ export class HttpClient {
       this.lastAnswered = ex;
       if (ex.response.status !== 429) return ex;
       // The 429 itself is an answer too: the runner judges it (its Retry-After, its body) before it is waited out.
-      this.onRateLimited?.(ex);
+      (o.onRateLimited ?? this.onRateLimited)?.(ex);
       await this.waitRetryAfter(ex.response.headers['retry-after']);
     }
   }
