@@ -47,8 +47,8 @@ export type BaseModel = NonNullable<CreateFineTuningJobRequest['base_model']>;
 // Loading: spec/load.ts reads openapi.yaml (or the compiled cache) in Node; a browser build
 // (msw/) swaps in spec/load.browser.ts, which has the document bundled at build time.
 // ---------------------------------------------------------------------------
-import { cache, document, jsonRoundTrips, loadAjv, loadAjvFormats, loadStandalone, writeFileAtomic, compiledCacheKey, compiledCachePath } from './load.js';
-export { compiledCacheKey, compiledCachePath, document, loadedFrom, readCompiledCache, specPath, specText } from './load.js';
+import { cache, document, jsonRoundTrips, loadAjv, loadAjvFormats, loadStandalone, writeFileAtomic, compiledCacheKey, compiledCachePath, compiledResponsesPath, readCompiledResponses, responsesCacheBeside } from './load.js';
+export { compiledCacheKey, compiledCachePath, compiledResponsesPath, document, loadedFrom, readCompiledCache, readCompiledResponses, responsesCacheBeside, specPath, specText } from './load.js';
 
 export type SchemaObject = OpenAPIV3_1.SchemaObject & Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -260,6 +260,16 @@ function request(op: OpenAPIV3_1.OperationObject, part: 'body' | 'form' | 'query
   return cache?.validators[name] ?? compile(ajvFor(kind), schema);
 }
 
+/** The response schemas of every operation, by cache name (`${operationId}.${status}`). */
+const responseSchemas = new Map<string, unknown>();
+
+let responseCache: Record<string, ValidateFunction> | null | undefined;
+/** A response validator from the responses' cache, loaded on the first answer validated (only with the main cache). */
+function cachedResponseValidator(name: string): ValidateFunction | undefined {
+  if (responseCache === undefined) responseCache = (cache && readCompiledResponses(compiledResponsesPath, cache.key)) ?? null;
+  return responseCache?.[name];
+}
+
 function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.OperationObject): Operation {
   const params = (op.parameters ?? []).map((p) => resolve<OpenAPIV3_1.ParameterObject>(p));
   const queryParams = params.filter((p) => p.in === 'query');
@@ -276,6 +286,8 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
     const [mediaType, media] = Object.entries(res.content ?? {})[0] ?? [];
     if (!mediaType || !media?.schema) throw new Error(`spec: ${op.operationId} ${status} declares no body`);
     let validate: ValidateFunction | undefined;
+    const cacheName = `${op.operationId}.${status}`;
+    responseSchemas.set(cacheName, media.schema);
     const headers = Object.entries(res.headers ?? {}).map(([name, raw]): ResponseHeader => {
       const h = resolve<OpenAPIV3_1.HeaderObject>(raw) as OpenAPIV3_1.HeaderObject & { 'x-vaero-rule'?: { id: string } };
       const ruleId = h['x-vaero-rule']?.id;
@@ -289,7 +301,7 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
       // Compiled on first use and kept: a server answers most requests with few statuses,
       // so start-up compiles only the request validators.
       get validate() {
-        return (validate ??= compile(ajvFor(RESPONSE), media.schema));
+        return (validate ??= cachedResponseValidator(cacheName) ?? compile(ajvFor(RESPONSE), media.schema));
       },
       examples: examples(media),
     });
@@ -324,17 +336,11 @@ export const operations: readonly Operation[] = Object.entries(document.paths ??
   METHODS.filter((m) => item?.[m]).map((m) => buildOperation(path, m, item![m]!)),
 );
 
-/**
- * The compiled cache's source (CommonJS): the parsed document and every request validator
- * as ajv standalone code, compiled by this module's own newAjv/compile with the same options.
- */
-export function compiledCacheSource(key: string = compiledCacheKey()): string {
-  if (!jsonRoundTrips(document)) {
-    throw new Error('spec: the parsed document does not survive JSON (a YAML date?); it cannot be cached');
-  }
+/** A cache module's source (CommonJS): `key`, and `load(require)` returning the validators as ajv standalone code and `extra`. */
+function cacheModuleSource(key: string, schemas: Iterable<[string, { kind: AjvKind; schema: unknown }]>, extra = ''): string {
   const standaloneCode = loadStandalone();
   const sourceAjv = new Map<AjvKind, Ajv2020>();
-  const parts = [...requestSchemas].map(([name, { kind, schema }]) => {
+  const parts = [...schemas].map(([name, { kind, schema }]) => {
     const ajv = sourceAjv.get(kind) ?? sourceAjv.set(kind, newAjv(kind, true)).get(kind)!;
     // Each validator in its own scope: standalone code declares module.exports and its helpers.
     return `validators[${JSON.stringify(name)}] = (function () {\nconst module = { exports: {} };\n${standaloneCode(ajv, compile(ajv, schema))}\nreturn module.exports;\n})();`;
@@ -346,14 +352,31 @@ export function compiledCacheSource(key: string = compiledCacheKey()): string {
     'exports.load = function (require) {',
     'const validators = {};',
     ...parts,
-    `return { document: JSON.parse(${JSON.stringify(JSON.stringify(document))}), validators };`,
+    `return { validators${extra} };`,
     '};',
     '',
   ].join('\n');
 }
 
-/** Write the compiled cache (atomically: a reader never sees half a file). */
+/**
+ * The compiled cache's source: the parsed document and every request validator, compiled by
+ * this module's own newAjv/compile with the same options.
+ */
+export function compiledCacheSource(key: string = compiledCacheKey()): string {
+  if (!jsonRoundTrips(document)) {
+    throw new Error('spec: the parsed document does not survive JSON (a YAML date?); it cannot be cached');
+  }
+  return cacheModuleSource(key, requestSchemas, `, document: JSON.parse(${JSON.stringify(JSON.stringify(document))})`);
+}
+
+/** The responses' cache source: every response validator (what judges answers loads; a server does not). */
+export function compiledResponsesSource(key: string = compiledCacheKey()): string {
+  return cacheModuleSource(key, [...responseSchemas].map(([name, schema]) => [name, { kind: RESPONSE, schema }] as [string, { kind: AjvKind; schema: unknown }]));
+}
+
+/** Write the compiled caches (atomically: a reader never sees half a file). */
 export function writeCompiledCache(file: string = compiledCachePath, key?: string): void {
+  writeFileAtomic(responsesCacheBeside(file), compiledResponsesSource(key));
   writeFileAtomic(file, compiledCacheSource(key));
 }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BudgetHolds } from '../budget-holds.js';
-import { lendableJob } from '../checks/jobs.js';
+import { lendableJob, pollSchedule } from '../checks/jobs.js';
 import type { Check, CheckContext } from '../checks/types.js';
 import { HttpClient } from '../http/client.js';
 import { runChecks } from '../runner.js';
@@ -195,5 +195,19 @@ describe('jobs a check keeps to itself', () => {
     expect(lendableJob(state)).toBe('ftjob-other');
     state.keptJobs.add('ftjob-other');
     expect(lendableJob(state)).toBeUndefined();
+  });
+});
+
+describe('the poll schedule of a running job', () => {
+  it('starts at 25 ms, grows to at most 500 ms, and adds up to --job-timeout exactly', () => {
+    for (const timeout of [1, 300, 10_000, 30_000, 123_457]) {
+      const waits = pollSchedule(timeout);
+      expect(waits.reduce((a, b) => a + b, 0)).toBe(timeout);
+      expect(Math.max(...waits)).toBeLessThanOrEqual(500);
+      expect(waits.every((w) => w > 0)).toBe(true);
+    }
+    expect(pollSchedule(10_000).slice(0, 3)).toEqual([25, 38, 56]);
+    // A 30 s timeout costs at most 67 polls a job: what the overlapping check holds back is small.
+    expect(pollSchedule(30_000).length).toBeLessThan(70);
   });
 });
