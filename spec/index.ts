@@ -7,9 +7,14 @@
  * defaults and limits. The stub, the Prism front, the contract suite and the tests all
  * import it; nothing else parses the spec, so a rule cannot be written twice.
  *
- * What it does not hold: how a server answers a bad request (order of checks, which one
- * error, its status, `param` and code, the envelope). That is the servers' answer policy,
- * in mock/errors/answer-policy.ts; the contract suite judges it and never imports it.
+ * It also holds the contract data every side once kept a copy of: the shape of the Bearer
+ * credentials (readCredentials) and the order of checks as steps of rules (checkOrder).
+ *
+ * What it does not hold: how a server answers a bad request (how it walks the order of
+ * checks, which one error, its status, `param` and code, the envelope). That is the servers'
+ * answer policy, in mock/errors/answer-policy.ts and mock/http/gate-pipeline.ts (held to the
+ * spec's order by mock/http/test/check-order.test.ts); the contract suite judges it and never
+ * imports it.
  */
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -625,3 +630,87 @@ const limitSchema = resolve<OpenAPIV3_1.ParameterObject>({ $ref: '#/components/p
 export const listLimits = { default: limitSchema.default as number, max: limitSchema.maximum as number };
 /** The base path of the real service (servers[0]); implementations serve the spec's paths under it. */
 export const basePath = new URL(document.servers?.[0]?.url ?? 'http://localhost/v1').pathname.replace(/\/$/, '');
+
+// ---------------------------------------------------------------------------
+// Credentials (securitySchemes.bearerAuth): the one shape of `Authorization: Bearer <token>`
+// that the servers, the traffic judge, the suite and the fixtures' tests all accept (rules
+// auth.bearer, and auth.bearer.shape for its spelling).
+// ---------------------------------------------------------------------------
+const bearerScheme = document.components?.securitySchemes?.bearerAuth as Record<string, unknown> | undefined;
+const credentialsPatternText = bearerScheme?.['x-vaero-credentials-pattern'];
+if (typeof credentialsPatternText !== 'string') throw new Error('spec: securitySchemes.bearerAuth states no x-vaero-credentials-pattern');
+/** x-vaero-credentials-pattern: an Authorization value (without the whitespace around it) the contract accepts; group 1 is the token. */
+export const credentialsPattern = new RegExp(credentialsPatternText);
+
+/** How an Authorization header reads: a token, or why it gives none, with the rule that says so. */
+export type CredentialsReading =
+  | { token: string; at: { start: number; end: number } }
+  | { problem: 'missing' | 'not-bearer' | 'malformed'; ruleId: string };
+
+const AUTH_RULE = 'auth.bearer';
+const AUTH_SHAPE_RULE = keywordRuleMap['#/components/securitySchemes/bearerAuth/x-vaero-credentials-pattern'] ?? AUTH_RULE;
+/** The scheme word (securitySchemes.bearerAuth.scheme, any case), whitespace, then something. */
+const schemeThenSomething = new RegExp(`^${String(bearerScheme?.scheme ?? 'bearer')}[ \\t]+\\S`, 'i');
+/** Spaces and tabs around a field value are not part of it (RFC 9110 5.5): HTTP parsers drop them. */
+const OWS = /^[ \t]*([^]*?)[ \t]*$/;
+
+/**
+ * Read an Authorization value against the spec's pattern. `missing`: none, or empty (an
+ * empty header is a missing one: request.check-order); `not-bearer`: another scheme, or the
+ * scheme word with no token (auth.bearer, the reference's); `malformed`: the Bearer scheme
+ * and a token spelt in a way the contract refuses, e.g. a tab between them (auth.bearer.shape).
+ * A token's `at` is where it lies in the value as given, for tools that swap the token.
+ */
+export function readCredentials(value: string | undefined): CredentialsReading {
+  const lead = value === undefined ? 0 : /^[ \t]*/.exec(value)![0].length;
+  const field = value === undefined ? '' : OWS.exec(value)![1]!;
+  if (field === '') return { problem: 'missing', ruleId: AUTH_RULE };
+  const m = credentialsPattern.exec(field);
+  if (m?.[1] !== undefined) {
+    const start = lead + m.index + m[0].length - m[1].length;
+    return { token: m[1], at: { start, end: start + m[1].length } };
+  }
+  // The scheme word, whitespace, then something: a Bearer credential in a refused spelling.
+  return schemeThenSomething.test(field) ? { problem: 'malformed', ruleId: AUTH_SHAPE_RULE } : { problem: 'not-bearer', ruleId: AUTH_RULE };
+}
+
+/** The rules a well-formed Authorization header holds: the reference's, and the contract's spelling. */
+export const credentialsRules = { auth: AUTH_RULE, shape: AUTH_SHAPE_RULE } as const;
+
+// ---------------------------------------------------------------------------
+// The order of checks (x-vaero-check-order, rule request.check-order): which rule decides
+// the answer to a request that breaks several. The servers keep their own policy
+// (mock/errors, mock/http/gate-pipeline.ts); a test holds it to this order.
+// ---------------------------------------------------------------------------
+export interface CheckStep {
+  step: string;
+  /** The rules this step judges. */
+  rules: readonly string[];
+  /** The step of every rule no step lists (the schema's). */
+  others?: boolean;
+}
+
+function readCheckOrder(): readonly CheckStep[] {
+  const raw = (document as unknown as Record<string, unknown>)['x-vaero-check-order'];
+  if (!Array.isArray(raw) || !raw.length) throw new Error('spec: no x-vaero-check-order');
+  const steps = raw as CheckStep[];
+  for (const s of steps) for (const id of s.rules) if (!rules.has(id)) throw new Error(`spec: x-vaero-check-order step ${s.step} names ${id}, which no x-vaero-rule declares`);
+  if (steps.filter((s) => s.others).length !== 1) throw new Error('spec: x-vaero-check-order marks not exactly one step `others`');
+  return steps;
+}
+
+/** The steps of the order of checks, first first. */
+export const checkOrder: readonly CheckStep[] = readCheckOrder();
+
+/** The place (0: first) of the step that judges a rule in the order of checks. */
+export function checkStepIndex(ruleId: string): number {
+  const i = checkOrder.findIndex((s) => s.rules.includes(ruleId));
+  return i >= 0 ? i : checkOrder.findIndex((s) => s.others);
+}
+
+/** The place of a named step (throws on a step the spec does not name, so a rename fails loudly). */
+export function checkStepNamed(step: string): number {
+  const i = checkOrder.findIndex((s) => s.step === step);
+  if (i < 0) throw new Error(`spec: x-vaero-check-order has no step ${step}`);
+  return i;
+}
