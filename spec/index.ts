@@ -213,6 +213,8 @@ export interface ResponseHeader {
   schema: SchemaObject;
   /** The x-vaero-rule on the header, when it has one (response.request-id, response.retry-after). */
   ruleId?: string;
+  /** Its validator's name in the responses' cache. */
+  cacheName: string;
 }
 
 export interface ResponseSpec {
@@ -260,7 +262,7 @@ function request(op: OpenAPIV3_1.OperationObject, part: 'body' | 'form' | 'query
   return cache?.validators[name] ?? compile(ajvFor(kind), schema);
 }
 
-/** The response schemas of every operation, by cache name (`${operationId}.${status}`). */
+/** The response schemas of every operation, by cache name (`${operationId}.${status}`, a header's `${operationId}.${status}.header.${name}`). */
 const responseSchemas = new Map<string, unknown>();
 
 let responseCache: Record<string, ValidateFunction> | null | undefined;
@@ -291,7 +293,9 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
     const headers = Object.entries(res.headers ?? {}).map(([name, raw]): ResponseHeader => {
       const h = resolve<OpenAPIV3_1.HeaderObject>(raw) as OpenAPIV3_1.HeaderObject & { 'x-vaero-rule'?: { id: string } };
       const ruleId = h['x-vaero-rule']?.id;
-      return { name, required: h.required === true, schema: (h.schema ?? {}) as SchemaObject, ...(ruleId ? { ruleId } : {}) };
+      const headerCacheName = `${cacheName}.header.${name}`;
+      responseSchemas.set(headerCacheName, h.schema ?? {});
+      return { name, required: h.required === true, schema: (h.schema ?? {}) as SchemaObject, ...(ruleId ? { ruleId } : {}), cacheName: headerCacheName };
     });
     responses.set(Number(status), {
       status: Number(status),
@@ -576,7 +580,7 @@ const headerValidators = new WeakMap<object, ValidateFunction>();
  */
 export function headerValueValid(header: ResponseHeader, text: string): boolean {
   let validate = headerValidators.get(header.schema);
-  if (!validate) headerValidators.set(header.schema, (validate = compile(ajvFor(RESPONSE), header.schema)));
+  if (!validate) headerValidators.set(header.schema, (validate = cachedResponseValidator(header.cacheName) ?? compile(ajvFor(RESPONSE), header.schema)));
   const t = text.trim();
   const value = header.schema.type === 'integer' && /^\d+$/.test(t) ? Number(t) : t;
   return validate(value) as boolean;

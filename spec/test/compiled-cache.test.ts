@@ -97,7 +97,8 @@ describe('compiled cache', () => {
     writeCompiledCache(file);
     const key = readCompiledCache(file)!.key;
     const validators = readCompiledResponses(responsesCacheBeside(file), key)!;
-    const declared = operations.flatMap((op) => [...op.responses.keys()].map((status) => `${op.operationId}.${status}`));
+    const declared = operations.flatMap((op) => [...op.responses].flatMap(([status, res]) => [`${op.operationId}.${status}`, ...res.headers.map((h) => h.cacheName)]));
+    expect(declared).toContain('createFineTuningJob.429.header.Retry-After');
     expect(Object.keys(validators).sort()).toEqual(declared.sort());
     let compared = 0;
     for (const op of operations) {
