@@ -13,6 +13,7 @@ import {
   retrievedJobIsStable,
 } from './jobs.js';
 import { paginationNeitherSkipsNorRepeats } from './pagination.js';
+import { situationsHold } from './situations.js';
 import { everyOperationAnswers, unknownRouteIs404 } from './routes.js';
 import type { Check } from './types.js';
 
@@ -23,6 +24,7 @@ export const checks: readonly Check[] = [
   defaultsApplied,
   retrievedJobIsStable,
   paginationNeitherSkipsNorRepeats,
+  situationsHold,
   jobSucceedsWithModelName,
   cancelSemantics,
   retrieveAndListAgree,

@@ -213,6 +213,25 @@ export const mutants: Mutant[] = [
     }),
   },
   {
+    name: 'deleted-cursor-is-unknown',
+    fault: 'A file list asked with after=X, X a file deleted while the client paged, is 400 unknown cursor instead of the page after where X was.',
+    breaks: 'list.order-and-cursor',
+    wrapService: wrap('listFiles', (orig, s) => (org, page) => {
+      if (page.after && !s.retrieveFile(org, page.after).ok) return { ok: false, error: violation(400, 'list.unknown-cursor', 'invalid_value', `after: no file ${page.after}`, 'after') };
+      return orig(org, page);
+    }),
+  },
+  {
+    name: 'repeated-query-last-value-counts',
+    fault: 'A query parameter sent twice counts with its last value, so ?limit=0&limit=1 pages by 1 instead of being 400 (the first value, 0, is out of range).',
+    breaks: 'list.limit',
+    request: (r) => {
+      const last = new URLSearchParams();
+      for (const key of new Set(r.query.keys())) last.set(key, r.query.getAll(key).at(-1)!);
+      return last.toString() === r.query.toString() ? r : { ...r, query: last };
+    },
+  },
+  {
     name: 'model-name-ignores-suffix',
     fault: 'A succeeded job is named ftm-{uuid} even when a suffix was asked for.',
     breaks: 'job.fine_tuned_model.suffix',
