@@ -5,7 +5,8 @@
  * the scheme word as the fixture spells it.
  */
 import { readFileSync } from 'node:fs';
-import { operation } from '../../spec/index.js';
+import { maxHeaderBytes, operation } from '../../spec/index.js';
+import { PADDING_HEADER } from '../../fixtures/http.js';
 import { sharedFileIds, trainingFiles, type MultipartFile, type RequestFixture } from '../../fixtures/index.js';
 import type { SendOptions } from '../http/client.js';
 
@@ -84,6 +85,11 @@ export function fixtureRequest(f: RequestFixture, subs: Substitutions): SendOpti
     o.raw = f.rawBody !== undefined ? replaceIdsInRaw(f.rawBody, ids) : JSON.stringify(replaceIds(f.body, ids));
     if (f.rawBodyEncoding) o.rawEncoding = f.rawBodyEncoding;
     if (!('content-type' in headers)) headers['content-type'] = f.contentType ?? 'application/json';
+  }
+  // Headers over the spec's figure whatever else they hold: refused before any operation.
+  if (f.oversizeHeaders) {
+    headers[PADDING_HEADER] = 'x'.repeat(maxHeaderBytes);
+    o.beforeOperation = true;
   }
   o.as = as;
   o.headers = headers;

@@ -12,6 +12,8 @@ import {
   jobSucceedsWithModelName,
   retrievedJobIsStable,
 } from './jobs.js';
+import { connectionFixturesRefused } from './connections.js';
+import { DEFAULTS } from '../defaults.js';
 import { paginationNeitherSkipsNorRepeats } from './pagination.js';
 import { situationsHold } from './situations.js';
 import { everyOperationAnswers, unknownRouteIs404 } from './routes.js';
@@ -31,6 +33,8 @@ export const checks: readonly Check[] = [
   everyOperationAnswers,
   validFixturesAccepted,
   invalidFixturesRejected,
+  // Without the server's request timeout (--server-request-timeout), stalls are skipped by configuration.
+  connectionFixturesRefused({ requestTimeoutMs: DEFAULTS.requestTimeoutMs }),
   generatedValidBodies,
   generatedInvalidBodies,
   generatedInvalidQueries,

@@ -39,6 +39,8 @@ export interface SendOptions {
   multipart?: { fields: Record<string, string | string[]>; files: { field: string; filename: string; contentType: string; content: Uint8Array }[] };
   /** Cleanup requests may go over the budget: what the run created is removed anyway. */
   exempt?: boolean;
+  /** A request the HTTP layer refuses before any operation (headers too large): its answer is no operation's. */
+  beforeOperation?: boolean;
 }
 
 export class BudgetExhausted extends Error {
@@ -372,7 +374,7 @@ export class HttpClient {
       ...(recordedBody !== undefined ? { body: this.redact(recordedBody.length > MAX_REQUEST_BODY_KEPT ? recordedBody.slice(0, MAX_REQUEST_BODY_KEPT) : recordedBody) } : {}),
       ...(multipart ? { multipart } : {}),
     };
-    const operationId = matchOperation(o.method, o.path)?.operation.operationId;
+    const operationId = o.beforeOperation ? undefined : matchOperation(o.method, o.path)?.operation.operationId;
     const started = performance.now();
     let response: RecordedResponse | undefined;
     let error: string | undefined;

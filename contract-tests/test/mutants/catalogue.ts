@@ -2,7 +2,7 @@
  * The catalogue of deliberately broken implementations: each is the real stub with ONE
  * fault, and names the rule the contract suite must report broken.
  */
-import { baseModels, createDefaults, operation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
+import { baseModels, createDefaults, maxHeaderBytes, operation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
 import { admitBody, errorBody, violation } from '../../../mock/errors/answer-policy.js';
 import type { StubService } from '../../../mock/stub/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
@@ -230,6 +230,15 @@ export const mutants: Mutant[] = [
       for (const key of new Set(r.query.keys())) last.set(key, r.query.getAll(key).at(-1)!);
       return last.toString() === r.query.toString() ? r : { ...r, query: last };
     },
+  },
+  {
+    name: 'headers-too-large-answered-500',
+    fault: 'Headers longer than x-vaero-max-header-bytes crash the server: 500 instead of 431 headers_too_large.',
+    breaks: 'request.no-5xx-on-bad-input',
+    request: (r) =>
+      Object.entries(r.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) > maxHeaderBytes
+        ? jsonAnswer(500, errorBody(violation(500, 'request.no-5xx-on-bad-input', 'internal_error', 'header buffer overflow')))
+        : r,
   },
   {
     name: 'model-name-ignores-suffix',
