@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { packageRoot } from './start-command.js';
 
 export interface Target {
-  /** What is compared: the value itself, or the value divided by the baseline. */
-  on: 'value' | 'ratio';
+  /** What is compared: the value itself, the value divided by the baseline, or the value minus the baseline. */
+  on: 'value' | 'ratio' | 'difference';
   op: '<=' | '>=';
   limit: number;
 }
@@ -35,7 +35,7 @@ export interface Judged extends Figure {
 export function judge(f: Figure): Judged {
   const ratio = f.baseline && f.baseline.value > 0 ? f.value / f.baseline.value : undefined;
   if (!f.target) return { ...f, ...(ratio !== undefined ? { ratio } : {}) };
-  const x = f.target.on === 'ratio' ? ratio : f.value;
+  const x = f.target.on === 'ratio' ? ratio : f.target.on === 'difference' ? (f.baseline ? f.value - f.baseline.value : undefined) : f.value;
   const met = x !== undefined && Number.isFinite(x) && (f.target.op === '<=' ? x <= f.target.limit : x >= f.target.limit);
   return { ...f, ...(ratio !== undefined ? { ratio } : {}), met };
 }
@@ -48,7 +48,7 @@ export function table(figures: readonly Judged[]): string {
     `${fmt(f.value)} ${f.unit}`,
     f.baseline ? `${f.baseline.name} ${fmt(f.baseline.value)} ${f.unit}` : '',
     f.ratio !== undefined ? `${f.ratio.toFixed(2)}x` : '',
-    f.target ? `${f.target.on === 'ratio' ? 'ratio' : 'value'} ${f.target.op} ${f.target.limit}` : '(info)',
+    f.target ? `${f.target.on === 'difference' ? 'value - baseline' : f.target.on} ${f.target.op} ${f.target.limit}` : '(info)',
     f.met === undefined ? '' : f.met ? 'met' : 'NOT MET',
   ]);
   const head = ['figure', 'value', 'baseline (same run)', 'ratio', 'target', ''];
@@ -62,6 +62,9 @@ export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[M
 export function machine() {
   return { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
 }
+
+/** Where a run of some parts only (BENCH_PARTS) writes its figures: not the record, and not committed. */
+export const partialRecordPath = join(packageRoot, 'bench', 'results', 'partial.json');
 
 /** Write the record: bench/results/latest.json (figures, ratios, targets, the machine). */
 export function writeRecord(figures: readonly Judged[], file = join(packageRoot, 'bench', 'results', 'latest.json')): string {

@@ -204,9 +204,9 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
       // A stateless mock trains on the shared samples; a stateful run uploads its own.
       initialFileIds: profile === 'core' ? [...sharedFileIds] : [],
     },
-    async (ctx) => {
+    async (state) => {
       const done: Report['cleanup'] = { cancelledJobs: [], deletedFiles: [], problems: [] };
-      for (const id of ctx.state.createdJobs) {
+      for (const id of state.createdJobs) {
         try {
           const ex = await client.send({ method: 'post', path: operation('cancelFineTuningJob').path.replace(/\{[^}]+\}/, encodeURIComponent(id)), exempt: true });
           // 200: cancelled (or already); 400: already finished; both leave nothing running.
@@ -217,7 +217,7 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
           if (err instanceof DeadlineReached) return done;
         }
       }
-      for (const id of ctx.state.createdFiles) {
+      for (const id of state.createdFiles) {
         try {
           const ex = await client.send({ method: 'delete', path: operation('deleteFile').path.replace(/\{[^}]+\}/, encodeURIComponent(id)), exempt: true });
           if (ex.response?.status === 200) done.deletedFiles.push(id);

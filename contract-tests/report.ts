@@ -170,7 +170,8 @@ export interface Report {
   cleanup: { cancelledJobs: string[]; deletedFiles: string[]; problems: string[] };
   /**
    * Set when the report judges traffic (`vaero proxy`, `vaero judge`): where it came from, the
-   * exchanges judged, the entries outside the base URL left out, and the findings per side.
+   * exchanges judged, the entries outside the base URL left out, the findings per side, and
+   * the answers a `vaero proxy --strict` replaced with its 502 (judged as the upstream gave them).
    */
-  traffic?: { source: 'proxy' | 'har'; exchanges: number; outsideBase: number; findings: { client: number; server: number } };
+  traffic?: { source: 'proxy' | 'har'; exchanges: number; outsideBase: number; findings: { client: number; server: number }; replaced: number };
 }

@@ -1,4 +1,4 @@
-/** `--cors-origins` (VAERO_CORS_ORIGINS), the same on `vaero stub` and `vaero mock`. */
+/** `--cors-origins` (VAERO_CORS_ORIGINS), the same on `vaero stub`, `vaero mock` and `vaero proxy`. */
 import { InvalidArgumentError, Option } from 'commander';
 import { parseCorsOrigins } from './origin-policy.js';
 

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseLevel, parseProfile } from '../contract-tests/cli-options.js';
+import { corsOriginsOption } from '../cors/option.js';
 // Types only: `vaero stub` starts without loading the spec or the judge.
 import type { Level } from '../contract-tests/level.js';
 import type { ReportFiles } from '../traffic/output.js';
@@ -20,6 +21,7 @@ interface ProxyFlags extends ReportFiles {
   maxBodyBytes?: number;
   maxResponseBytes?: number;
   record?: string;
+  corsOrigins?: string[];
 }
 
 const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (v: string) => {
@@ -44,6 +46,7 @@ export function registerProxyCommand(program: Command): void {
     .option('--profile <profile>', 'full: a stateful implementation (echo of creates, rules across exchanges); core: a static mock', parseProfile, 'full')
     .option('--max-body-bytes <n>', 'the most bytes of a request body kept for the judge (and buffered with --strict); default: the largest body the contract accepts, plus one', int('--max-body-bytes', 1))
     .option('--max-response-bytes <n>', 'the most bytes of an answer kept for the judge (and buffered with --strict); a longer answer breaks response.size (default 16 MiB, as vaero test)', int('--max-response-bytes', 1))
+    .addOption(corsOriginsOption())
     .option('--record <file.har>', 'write the traffic to a HAR file (credentials redacted)')
     .option('--junit <file>', 'on exit, write a JUnit XML report')
     .option('--json <file>', 'on exit, write the JSON report')
@@ -69,6 +72,7 @@ export function registerProxyCommand(program: Command): void {
           ...(flags.maxBodyBytes ? { maxBodyBytes: flags.maxBodyBytes } : {}),
           ...(flags.maxResponseBytes ? { maxResponseBytes: flags.maxResponseBytes } : {}),
           ...(flags.record ? { record: flags.record } : {}),
+          ...(flags.corsOrigins ? { corsOrigins: flags.corsOrigins } : {}),
         });
       } catch (err) {
         usage((err as Error).message);

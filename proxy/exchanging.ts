@@ -13,6 +13,20 @@ export interface Exchanging {
   /** The most bytes of an answer kept for the judge (and, strict, buffered); a longer one breaks response.size. */
   responseCap: number;
   session: Session;
-  /** Judge, log and record the exchange; `judged`: its request already judged; `serverAnswered` false: the proxy answered itself. */
-  conclude(body: CapturedBody, response: TrafficResponse | undefined, error?: string, judged?: RequestJudgement, serverAnswered?: boolean): void;
+  /** Judge, log and record the exchange, its request body as kept and how it ended. */
+  conclude(body: CapturedBody, outcome: Outcome): void;
+}
+
+/** How an exchange through the proxy ended. */
+export interface Outcome {
+  /** The answer judged: the upstream's (or, `serverAnswered` false, the proxy's own). */
+  response?: TrafficResponse;
+  /** No answer came: why. */
+  error?: string;
+  /** Its request, already judged (--strict judges it before forwarding). */
+  judged?: RequestJudgement;
+  /** false: the proxy answered itself, the upstream never saw the request. Default true. */
+  serverAnswered?: boolean;
+  /** What the client received instead of `response` (--strict's 502 for an answer that breaks the contract). */
+  delivered?: TrafficResponse;
 }

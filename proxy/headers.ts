@@ -1,17 +1,13 @@
 /**
  * Headers across the proxy: hop-by-hop headers stay on their hop (RFC 9110 7.6.1), the
- * Host is the upstream's, and CORS is the proxy's own, as the stub answers it (the `cors`
- * package with the same options, and the same origin policy: a loopback Origin is echoed with
- * credentials, any other gets `*`), whatever the upstream sends.
+ * Host is the upstream's, and CORS is the proxy's own, whatever the upstream sends: the
+ * stub's headers (cors/headers.ts) and origin policy (a loopback Origin, or one given with
+ * --cors-origins, is echoed with credentials; any other gets `*`).
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import cors from 'cors';
-import { originHeaders } from '../cors/origin-policy.js';
+import { answerCorsHeaders, preflightHeaders } from '../cors/headers.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host']);
-
-/** Response headers a browser app on another origin may read: the stub's (Retry-After, X-Request-Id). */
-export const EXPOSED_HEADERS = ['Retry-After', 'X-Request-Id'];
 
 export function forwardedRequestHeaders(h: IncomingHttpHeaders, upstreamHost: string): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
@@ -26,13 +22,17 @@ export function forwardedResponseHeaders(h: IncomingHttpHeaders): OutgoingHttpHe
   const out: OutgoingHttpHeaders = {};
   const listed = new Set(String(h.connection ?? '').toLowerCase().split(',').map((s) => s.trim()));
   for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP_BY_HOP.has(k) && !listed.has(k) && !k.startsWith('access-control-')) out[k] = v;
+  // The upstream's Vary replaces the proxy's (writeHead wins over setHeader): it must still name Origin.
+  if (out.vary && !/(^|,)\s*(origin|\*)\s*(,|$)/i.test(String(out.vary))) out.vary = `${String(out.vary)}, Origin`;
   return out;
 }
 
-const withCors = cors({ preflightContinue: true, maxAge: 600, exposedHeaders: EXPOSED_HEADERS });
-
-/** Set the proxy's CORS headers on an answer (for a preflight too: the caller answers it). */
-export function applyCors(req: IncomingMessage, res: ServerResponse): void {
-  withCors(req as Parameters<typeof withCors>[0], res as Parameters<typeof withCors>[1], () => {});
-  for (const [k, v] of Object.entries(originHeaders(req.headers.origin))) res.setHeader(k, v);
+/**
+ * Set the proxy's CORS headers for the request's Origin on `res`, before anything answers it
+ * (`trusted`: the --cors-origins list); for a preflight, what it allows too.
+ */
+export function setCors(req: IncomingMessage, res: ServerResponse, trusted: readonly string[]): void {
+  const headers = answerCorsHeaders(req.headers.origin, trusted);
+  if (req.method === 'OPTIONS') Object.assign(headers, preflightHeaders(req.headers['access-control-request-headers']));
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
 }

@@ -7,7 +7,7 @@ import type { CapturedBody, TrafficResponse } from '../traffic/message.js';
 import { lowerHeaders } from '../traffic/message.js';
 import { proxyError, sendJson } from './answer.js';
 import { BoundedCopy } from './capture.js';
-import { applyCors, forwardedResponseHeaders } from './headers.js';
+import { forwardedResponseHeaders } from './headers.js';
 import type { Exchanging } from './exchanging.js';
 
 export function passThrough(req: IncomingMessage, res: ServerResponse, x: Exchanging): void {
@@ -19,11 +19,10 @@ export function passThrough(req: IncomingMessage, res: ServerResponse, x: Exchan
   const finish = (response: TrafficResponse | undefined, error?: string) => {
     if (done) return;
     done = true;
-    x.conclude(reqCopy.body(), response, error);
+    x.conclude(reqCopy.body(), { ...(response ? { response } : {}), ...(error ? { error } : {}) });
   };
   up.on('response', (answer) => {
     const copy = new BoundedCopy(x.responseCap);
-    applyCors(req, res);
     res.writeHead(answer.statusCode ?? 502, forwardedResponseHeaders(answer.headers));
     answer.on('data', (c: Buffer) => copy.push(c));
     answer.pipe(res);

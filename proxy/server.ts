@@ -11,11 +11,10 @@ import { operations, basePath } from '../spec/index.js';
 import { DEFAULTS } from '../contract-tests/defaults.js';
 import { DEFAULT_LEVEL, type Level } from '../contract-tests/level.js';
 import type { Report } from '../contract-tests/report.js';
-import { trafficRequest, type CapturedBody, type TrafficResponse } from '../traffic/message.js';
-import type { RequestJudgement } from '../traffic/request-judge.js';
+import { trafficRequest, type CapturedBody } from '../traffic/message.js';
 import { proxyError, sendJson } from './answer.js';
-import type { Exchanging } from './exchanging.js';
-import { applyCors } from './headers.js';
+import type { Exchanging, Outcome } from './exchanging.js';
+import { setCors } from './headers.js';
 import { passThrough } from './pass-through.js';
 import { Session } from './session.js';
 import { strict } from './strict.js';
@@ -40,6 +39,8 @@ export interface ProxyOptions {
   maxResponseBytes?: number;
   /** How many jobs the rules across exchanges remember (default 10,000). */
   maxJobs?: number;
+  /** Origins besides loopback ones that may read answers with credentials (--cors-origins, as the stub's). */
+  corsOrigins?: readonly string[];
   /** Write a HAR file of the traffic (credentials redacted). */
   record?: string;
   /** One line per violation (default: stderr). */
@@ -71,8 +72,8 @@ export async function startProxy(o: ProxyOptions): Promise<VaeroProxy> {
     const started = new Date();
     const t0 = performance.now();
     const url = req.url ?? '/';
+    setCors(req, res, o.corsOrigins ?? []);
     if (req.method === 'OPTIONS') {
-      applyCors(req, res);
       return void res.writeHead(204, { 'content-length': '0' }).end();
     }
     if (url !== basePath && !url.startsWith(basePath + '/') && !url.startsWith(basePath + '?')) {
@@ -91,9 +92,9 @@ export async function startProxy(o: ProxyOptions): Promise<VaeroProxy> {
       cap,
       responseCap,
       session: s,
-      conclude(body: CapturedBody, response: TrafficResponse | undefined, error?: string, judged?: RequestJudgement, serverAnswered = true) {
+      conclude(body: CapturedBody, { response, error, judged, serverAnswered = true, delivered }: Outcome) {
         const request = trafficRequest({ method: req.method ?? 'GET', target, headers: req.headers, body, url: origin + url });
-        s.conclude({ seq, request, ...(response ? { response } : {}), ...(error ? { error } : {}), durationMs: performance.now() - t0 }, started, judged, serverAnswered);
+        s.conclude({ seq, request, ...(response ? { response } : {}), ...(error ? { error } : {}), ...(delivered ? { delivered } : {}), durationMs: performance.now() - t0 }, started, judged, serverAnswered);
       },
     };
     if (o.strict) strict(req, res, x, origin + url).catch((err: unknown) => {

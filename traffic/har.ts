@@ -7,18 +7,27 @@
  * (devtools' sanitized export drops it) has its credentials "not known".
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { captured, lowerHeaders, utf8, type CapturedBody, type TrafficExchange, type TrafficRequest } from './message.js';
+import { captured, lowerHeaders, utf8, type CapturedBody, type TrafficExchange, type TrafficRequest, type TrafficResponse } from './message.js';
 import { redactHeaders } from './suite-exchange.js';
 
 interface HarHeader {
   name: string;
   value: string;
 }
+interface HarResponse {
+  status: number;
+  headers: HarHeader[];
+  content?: { size?: number; mimeType?: string; text?: string; encoding?: string };
+  _vaeroBodyBytes?: number;
+}
 interface HarEntry {
   startedDateTime?: string;
   time?: number;
   request: { method: string; url: string; headers: HarHeader[]; bodySize?: number; postData?: { mimeType?: string; text?: string; encoding?: string }; _vaeroBodyBytes?: number };
-  response: { status: number; headers: HarHeader[]; content?: { size?: number; mimeType?: string; text?: string; encoding?: string }; _vaeroBodyBytes?: number };
+  /** What the client received. */
+  response: HarResponse;
+  /** Set by `vaero proxy --strict --record` when it replaced the upstream's answer: the answer it judged. */
+  _vaeroUpstreamResponse?: HarResponse;
 }
 
 export class NotHar extends Error {
@@ -74,6 +83,11 @@ function inferBase(entries: HarEntry[]): string | undefined {
   return undefined;
 }
 
+function trafficResponse(r: HarResponse): TrafficResponse {
+  const resBody = body(r.content?.text, r.content?.encoding, r.content?.size, r._vaeroBodyBytes);
+  return { status: r.status, headers: headersOf(r.headers), ...(resBody ? { body: resBody } : {}) };
+}
+
 export function readHar(text: string, baseUrl?: string): HarRead {
   let doc: unknown;
   try {
@@ -109,13 +123,15 @@ export function readHar(text: string, baseUrl?: string): HarRead {
       ...(reqHeaders.authorization === undefined ? { credentialsUnknown: true } : {}),
     };
     if (e.request.postData?.mimeType && request.headers['content-type'] === undefined) request.headers['content-type'] = e.request.postData.mimeType;
-    const status = e.response.status;
-    const resBody = body(e.response.content?.text, e.response.content?.encoding, e.response.content?.size, e.response._vaeroBodyBytes);
+    // A recording of the strict proxy judges the upstream's answer, as the proxy did; the client's 502 stays `delivered`.
+    const upstream = e._vaeroUpstreamResponse;
+    const judged = upstream && typeof upstream.status === 'number' ? upstream : e.response;
     out.push({
       seq: out.length + 1,
       request,
       // Status 0: the browser got no answer (blocked, aborted).
-      ...(status > 0 ? { response: { status, headers: headersOf(e.response.headers), ...(resBody ? { body: resBody } : {}) } } : { error: 'no answer recorded' }),
+      ...(judged.status > 0 ? { response: trafficResponse(judged) } : { error: 'no answer recorded' }),
+      ...(judged !== e.response ? { delivered: trafficResponse(e.response) } : {}),
       ...(e.time !== undefined ? { durationMs: e.time } : {}),
     });
   }
@@ -130,11 +146,31 @@ function harContent(b: CapturedBody | undefined): { text?: string; encoding?: st
   return text !== undefined ? { text, size: b.length } : { text: Buffer.from(b.bytes).toString('base64'), encoding: 'base64', size: b.length };
 }
 
-/** One exchange as a HAR entry (credentials redacted; a cut body keeps its full length in _vaeroBodyBytes). */
+/** An answer as a HAR response (no answer: status 0). */
+function harResponse(r: TrafficResponse | undefined): Record<string, unknown> {
+  const resBody = harContent(r?.body);
+  return {
+    status: r?.status ?? 0,
+    statusText: '',
+    httpVersion: 'HTTP/1.1',
+    headers: harHeaders(redactHeaders(r?.headers ?? {})),
+    cookies: [],
+    content: { size: resBody.size, mimeType: r?.headers['content-type'] ?? '', ...(resBody.text !== undefined ? { text: resBody.text } : {}), ...(resBody.encoding ? { encoding: resBody.encoding } : {}) },
+    redirectURL: '',
+    headersSize: -1,
+    bodySize: r?.body?.length ?? -1,
+    ...(r?.body?.truncated ? { _vaeroBodyBytes: r.body.length } : {}),
+  };
+}
+
+/**
+ * One exchange as a HAR entry (credentials redacted; a cut body keeps its full length in
+ * _vaeroBodyBytes). `response` is what the client received; when the strict proxy replaced
+ * the upstream's answer, that answer (the one judged) is kept in _vaeroUpstreamResponse.
+ */
 export function harEntry(ex: TrafficExchange, started: Date, origin: string): Record<string, unknown> {
   const req = ex.request;
   const reqBody = harContent(req.body);
-  const resBody = harContent(ex.response?.body);
   return {
     startedDateTime: started.toISOString(),
     time: ex.durationMs ?? 0,
@@ -150,18 +186,13 @@ export function harEntry(ex: TrafficExchange, started: Date, origin: string): Re
       ...(req.body && req.body.length ? { postData: { mimeType: req.headers['content-type'] ?? '', text: reqBody.text ?? '', ...(reqBody.encoding ? { encoding: reqBody.encoding } : {}) } } : {}),
       ...(req.body?.truncated ? { _vaeroBodyBytes: req.body.length } : {}),
     },
-    response: {
-      status: ex.response?.status ?? 0,
-      statusText: '',
-      httpVersion: 'HTTP/1.1',
-      headers: harHeaders(redactHeaders(ex.response?.headers ?? {})),
-      cookies: [],
-      content: { size: resBody.size, mimeType: ex.response?.headers['content-type'] ?? '', ...(resBody.text !== undefined ? { text: resBody.text } : {}), ...(resBody.encoding ? { encoding: resBody.encoding } : {}) },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: ex.response?.body?.length ?? -1,
-      ...(ex.response?.body?.truncated ? { _vaeroBodyBytes: ex.response.body.length } : {}),
-    },
+    response: harResponse(ex.delivered ?? ex.response),
+    ...(ex.delivered
+      ? {
+          _vaeroUpstreamResponse: harResponse(ex.response),
+          comment: `vaero proxy --strict answered ${ex.delivered.status} instead of the upstream's ${ex.response?.status ?? 'answer'}, which breaks the contract; the upstream's answer, as judged, is _vaeroUpstreamResponse`,
+        }
+      : {}),
     cache: {},
     timings: { send: 0, wait: ex.durationMs ?? 0, receive: 0 },
   };

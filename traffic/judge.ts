@@ -24,6 +24,8 @@ export interface ExchangeJudgement extends Verdict {
   request: RequestJudgement;
   /** The exchange as the suite records its own (redacted): for reports and coverage. */
   exchange: Exchange;
+  /** The status the client received instead of the judged answer (a --strict proxy's 502). */
+  deliveredStatus?: number;
 }
 
 export class TrafficJudge {
@@ -49,6 +51,6 @@ export class TrafficJudge {
     if (o.serverAnswered === false) return { ...verdict, request, exchange };
     merge(verdict, judgeResponse(ex, exchange, request, { stateful: this.stateful }));
     if (this.stateful) merge(verdict, this.tracker.observe(exchange));
-    return { ...verdict, request, exchange };
+    return { ...verdict, request, exchange, ...(ex.delivered ? { deliveredStatus: ex.delivered.status } : {}) };
   }
 }

@@ -49,6 +49,11 @@ export interface TrafficExchange {
   /** Set when no answer came (refused, reset, timed out). */
   error?: string;
   durationMs?: number;
+  /**
+   * What the client received instead of `response`, when it differs: `vaero proxy --strict`
+   * replaced an answer that broke the contract with its 502. `response` is what is judged.
+   */
+  delivered?: TrafficResponse;
 }
 
 /** One rule broken by one side of one exchange. */

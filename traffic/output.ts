@@ -38,6 +38,7 @@ export function findingLine(j: ExchangeJudgement, f: Finding, at: Date = new Dat
   const where = [
     `${ex.request.method} ${pathAsSent(ex.request.url, ex.request.path)}`,
     ex.response ? `-> ${ex.response.status}` : `-> ${ex.error ?? 'no answer'}`,
+    j.deliveredStatus !== undefined ? `(client got ${j.deliveredStatus})` : '',
     f.param !== undefined ? `param=${f.param === null ? 'null' : f.param}` : '',
     f.instancePath ? `at ${f.instancePath}` : '',
   ].filter(Boolean);
@@ -67,7 +68,7 @@ export function summary(tool: string, report: Report): string {
   const t = report.traffic;
   const broken = report.rules.filter((r) => r.verdict === 'broken');
   const lines = [
-    `${tool}: ${t?.exchanges ?? 0} exchanges judged${t?.outsideBase ? `, ${t.outsideBase} outside ${report.baseUrl} left out` : ''} · level ${report.level ?? 'contract'} · ${t?.findings.client ?? 0} client and ${t?.findings.server ?? 0} server findings`,
+    `${tool}: ${t?.exchanges ?? 0} exchanges judged${t?.outsideBase ? `, ${t.outsideBase} outside ${report.baseUrl} left out` : ''} · level ${report.level ?? 'contract'} · ${t?.findings.client ?? 0} client and ${t?.findings.server ?? 0} server findings${t?.replaced ? ` · ${t.replaced} answer${t.replaced === 1 ? '' : 's'} replaced with a 502 (--strict)` : ''}`,
     ...broken.map((r) => {
       const sides = [...new Set(report.checks.flatMap((c) => c.failures.filter((f) => f.ruleId === r.id).map((f) => (c.id === 'traffic-client' ? 'client' : 'server'))))];
       return `  ${r.severity === 'error' ? 'BROKEN' : 'WARN'} ${r.id} (${sides.join(', ')}; ${r.source}): ${r.failures} time${r.failures === 1 ? '' : 's'}`;

@@ -29,6 +29,8 @@ export interface TrafficCounts {
   outsideBase: number;
   /** Findings per side. */
   findings: Record<Side, number>;
+  /** Answers the client did not get: a --strict proxy replaced them with its 502 (they are judged as the upstream gave them). */
+  replaced: number;
 }
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(dirname(specPath), '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -44,7 +46,7 @@ export class TrafficReport {
     readonly baseUrl: string,
     source: TrafficCounts['source'],
   ) {
-    this.counts = { source, exchanges: 0, outsideBase: 0, findings: { client: 0, server: 0 } };
+    this.counts = { source, exchanges: 0, outsideBase: 0, findings: { client: 0, server: 0 }, replaced: 0 };
     for (const side of ['client', 'server'] as const) {
       const c = SIDE_CHECK[side];
       this.checks.set(side, { id: c.id, title: c.title, ruleId: c.ruleId, status: 'passed', assertions: 0, requests: 0, durationMs: 0, failures: [], byKey: new Map() });
@@ -58,6 +60,9 @@ export class TrafficReport {
   add(j: ExchangeJudgement): void {
     const ex = j.exchange;
     this.counts.exchanges++;
+    if (j.deliveredStatus !== undefined) this.counts.replaced++;
+    // The failure names the answer judged (the upstream's) and says what the client got instead.
+    const instead = j.deliveredStatus !== undefined ? ` (the client got ${j.deliveredStatus} instead: vaero proxy --strict replaced this answer)` : '';
     this.coverage.answered(ex);
     for (const side of ['client', 'server'] as const) this.checks.get(side)!.requests++;
     // The request's own assertions come first in j.held (the judge merges the request's verdict first).
@@ -86,7 +91,7 @@ export class TrafficReport {
         checkId: check.id,
         ruleId: f.ruleId,
         severity: rule(f.ruleId).severity,
-        message: `[${f.side}] ${f.message}`,
+        message: `[${f.side}] ${f.message}${f.side === 'server' ? instead : ''}`,
         declared: f.declared ?? (f.param !== undefined ? { param: f.param } : undefined),
         received: f.received,
         exchange: ex,

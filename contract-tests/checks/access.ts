@@ -9,7 +9,7 @@ import type { SendOptions } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { expectRejected, type ExpectedRejection } from './expectations.js';
 import { uploadRequest } from './files.js';
-import { createJob, jobPath } from './jobs.js';
+import { createJob, jobPath, lendableJob } from './jobs.js';
 import type { Check, CheckContext } from './types.js';
 
 /** The answer the fixtures label for a request without credentials. */
@@ -21,7 +21,7 @@ function unauthenticated(): ExpectedRejection {
 
 /** A value for a path parameter: the run's own job or file in full, else the one a fixture uses. */
 function pathValue(ctx: CheckContext, name: string): string {
-  const own = name.includes('job') ? [...ctx.state.createdJobs][0] : ctx.state.fileIds[0];
+  const own = name.includes('job') ? lendableJob(ctx.state) : ctx.state.fileIds[0];
   if (ctx.profile === 'full' && own) return own;
   return requestFixtures.find((f) => f.pathParams?.[name])?.pathParams?.[name] ?? 'unknown';
 }

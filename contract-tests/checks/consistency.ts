@@ -7,7 +7,7 @@
 import { listLimits, operation, type FineTuningJob, type FineTuningJobList } from '../../spec/index.js';
 import type { Exchange } from '../http/exchange.js';
 import { expectAccepted } from './expectations.js';
-import { jobPath, lifecycleDistance, STABLE } from './jobs.js';
+import { jobPath, jobSucceedsWithModelName, lifecycleDistance, STABLE } from './jobs.js';
 import type { Check, CheckContext } from './types.js';
 
 const retrieve = operation('retrieveFineTuningJob');
@@ -41,9 +41,12 @@ export const retrieveAndListAgree: Check = {
   title: 'Retrieve and list show the same job: same stable fields, and the listed status between a retrieve before and one after',
   ruleId: 'job.retrieve.stable',
   profiles: ['full'],
+  // A retrieve that never shows progress is caught against the jobs that went furthest.
+  after: [jobSucceedsWithModelName.id],
   async run(ctx) {
     // The jobs that went furthest first: a frozen retrieve shows only against progress.
-    const ids = [...new Set([...ctx.state.finishedJobs.map((j) => j.id), ...[...ctx.state.createdJobs].reverse()])].slice(0, 3);
+    // Then the ones the lifecycle check followed: retrieved from their start, so they have had time to move.
+    const ids = [...new Set([...ctx.state.finishedJobs.map((j) => j.id), ...ctx.state.keptJobs, ...[...ctx.state.createdJobs].reverse()])].slice(0, 3);
     if (!ids.length) return ctx.skip('the run created no job (see job.create-status)', 'blocked');
     for (const id of ids) {
       const before = await retrieved(ctx, id);

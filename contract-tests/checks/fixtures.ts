@@ -7,6 +7,7 @@ import { rules } from '../../spec/index.js';
 import { requestFixtures, sharedFileIds, type RequestFixture } from '../../fixtures/index.js';
 import { expectAccepted, expectRejected } from './expectations.js';
 import { fixtureRequest, namesSharedFile, type Substitutions } from './fixture-requests.js';
+import { lendableJob } from './jobs.js';
 import type { Profile } from '../report.js';
 import type { Check, CheckContext } from './types.js';
 
@@ -22,7 +23,7 @@ function substitutions(ctx: CheckContext): Substitutions {
       const own = ctx.state.fileIds[i] ?? ctx.state.fileIds[0];
       if (own) ids.set(id, own);
     });
-    const job = [...ctx.state.createdJobs][0];
+    const job = lendableJob(ctx.state);
     if (job) ids.set('ftjob-abc123', job);
   }
   return { ids };

@@ -13,6 +13,7 @@ import type { Exchange } from '../http/exchange.js';
 import { breaksOnly, invalidQueryValue, malformedJson, mutations, singleRuleMutants, undeclaredMediaType, undeclaredName, validBody } from './arbitraries.js';
 import { fitting, NoFit } from './fitting.js';
 import { expectAccepted, expectRejected, type ExpectedRejection } from './expectations.js';
+import { lendableJob } from './jobs.js';
 import type { Check, CheckContext, FailureInput } from './types.js';
 
 const create = operation('createFineTuningJob');
@@ -254,7 +255,7 @@ export const generatedInvalidQueries: Check = {
   async run(ctx) {
     for (const op of operations.filter((o) => o.queryParams.length)) {
       // A path id the implementation knows (the query is judged before the id anyway).
-      const values: Record<string, string | undefined> = { fine_tuning_job_id: [...ctx.state.createdJobs][0] ?? requestFixtures.find((f) => f.pathParams?.fine_tuning_job_id)?.pathParams?.fine_tuning_job_id };
+      const values: Record<string, string | undefined> = { fine_tuning_job_id: lendableJob(ctx.state) ?? requestFixtures.find((f) => f.pathParams?.fine_tuning_job_id)?.pathParams?.fine_tuning_job_id };
       if (op.pathParams.some((p) => !values[p])) continue;
       const path = op.path.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(values[n]!));
       for (const param of op.queryParams) {

@@ -33,6 +33,9 @@ const SUFFIX = 'contract-suite';
 
 export const jobPath = (template: string, id: string) => template.replace(/\{[^}]+\}/, encodeURIComponent(id));
 
+/** A job of the run's another check may send requests about (a cancel, a fixture's id): never one a check keeps. */
+export const lendableJob = (state: CheckContext['state']): string | undefined => [...state.createdJobs].find((id) => !state.keptJobs.has(id));
+
 function needFiles(ctx: CheckContext): string[] {
   if (!ctx.state.fileIds.length) return ctx.skip('no training file could be uploaded (see upload-training-file)', 'blocked');
   return ctx.state.fileIds;
@@ -153,15 +156,32 @@ function uuidTail(model: string): string {
   return model.slice(-36);
 }
 
-/** Poll a job until it finishes or the time runs out; judges each status change it sees against the lifecycle. */
+/**
+ * The waits between polls of a running job: 25 ms, growing by half up to 1 s, until they
+ * add up to --job-timeout. A fixed schedule, so the polls a job can cost are known in
+ * advance (what an overlapping check holds back of the budget) and a manual clock runs it.
+ */
+export function pollSchedule(jobTimeoutMs: number): number[] {
+  const waits: number[] = [];
+  let total = 0;
+  for (let wait = 25; total < jobTimeoutMs; wait = Math.min(wait * 1.5, 1000)) {
+    const w = Math.min(Math.round(wait), jobTimeoutMs - total);
+    waits.push(w);
+    total += w;
+  }
+  return waits;
+}
+
+/** Requests judging a succeeded job's events costs at most: the list, then pages of one to one past its end. */
+const EVENT_REQUESTS = 1 + listLimits.max + 1;
+
+/** Poll a job until it finishes or the schedule runs out; judges each status change it sees against the lifecycle. */
 async function followToEnd(ctx: CheckContext, start: FineTuningJob): Promise<{ job: FineTuningJob; ex?: Exchange; finished: boolean }> {
   let job = start;
   let ex: Exchange | undefined;
-  const deadline = Date.now() + ctx.jobTimeoutMs;
-  let wait = 25;
-  while (!lifecycle.finished.includes(job.status) && Date.now() < deadline) {
-    await ctx.sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
-    wait = Math.min(wait * 1.5, 1000);
+  for (const wait of pollSchedule(ctx.jobTimeoutMs)) {
+    if (lifecycle.finished.includes(job.status)) break;
+    await ctx.sleep(wait);
     const got = await getJob(ctx, job.id);
     ex = got.ex;
     if (!got.job) {
@@ -208,7 +228,9 @@ async function judgeSucceeded(ctx: CheckContext, job: FineTuningJob, ex: Exchang
   const paged: string[] = [];
   const pages: Exchange[] = [];
   let after: string | undefined;
-  for (let i = 0; i < data.length + 1; i++) {
+  // At most a page past the longest list a page may hold: a server that lists more costs no more requests.
+  const pagesOfOne = Math.min(data.length, listLimits.max) + 1;
+  for (let i = 0; i < pagesOfOne; i++) {
     const page = await ctx.send({ method: 'get', path: jobPath(events.path, job.id), query: { limit: '1', ...(after ? { after } : {}) } });
     pages.push(page);
     const body = page.response?.json as FineTuningJobEventList | undefined;
@@ -241,8 +263,13 @@ export const jobSucceedsWithModelName: Check = {
     for (const suffix of [SUFFIX, null]) {
       const m = await createJob(ctx, { training_files: [files[0]], ...(suffix ? { suffix } : {}) }, `creating a job ${suffix ? `with suffix ${suffix}` : 'without suffix'}`);
       if (m) made.push({ job: m.job, suffix });
+      // Its lifecycle is what this check judges: no other check cancels it or names it in a fixture.
+      if (m) ctx.state.keptJobs.add(m.job.id);
     }
     if (!made.length) return ctx.skip('no job could be created (see job.create-status)', 'blocked');
+    // The rest only reads and waits: the next checks run meanwhile, and the lifecycle's time is paid once.
+    const polls = pollSchedule(ctx.jobTimeoutMs).length;
+    ctx.overlap(made.length * (polls + EVENT_REQUESTS) + (ctx.state.givenJob ? EVENT_REQUESTS : 0));
     const ends = await Promise.all(made.map(async (m) => ({ ...m, end: await followToEnd(ctx, m.job) })));
     for (const { job, suffix, end } of ends) {
       const what = suffix ? `ftm-${suffix}-{uuid}` : 'ftm-{uuid}';
@@ -275,6 +302,8 @@ export const cancelSemantics: Check = {
   title: 'Cancel turns an unfinished job cancelled, is idempotent, and is refused with job_not_cancellable for a succeeded job',
   ruleId: 'job.cancel',
   profiles: ['full'],
+  // It cancels the job that one saw succeed.
+  after: [jobSucceedsWithModelName.id],
   async run(ctx) {
     const files = needFiles(ctx);
     let cancelled: FineTuningJob | undefined;

@@ -28,6 +28,8 @@ export interface SuiteState {
   uploadedText: Map<string, string>;
   /** Jobs the run created (cancelled at the end if unfinished). */
   createdJobs: Set<string>;
+  /** Jobs a check keeps to itself (it follows their lifecycle): never lent to another check's requests. */
+  keptJobs: Set<string>;
   /** Files the run uploaded (deleted at the end). */
   createdFiles: Set<string>;
   /** A job of the run that reached succeeded (for the cancel-a-finished-job check), or the one --job names. */
@@ -60,6 +62,15 @@ export interface CheckContext {
   /** Stop the check: every rule it verifies that no assertion reached is not judged, with the reason. */
   skip(reason: string, cause?: NotJudgedCause): never;
 
+  /**
+   * From here on the check only reads and waits (a job's lifecycle): the runner starts the
+   * next checks meanwhile. `maxRequests` is the most it may still send, held back from the
+   * budget so --max-requests cuts where it would with one check after another. False when
+   * the budget cannot spare them: the check goes on in turn. Sending anything but GET or
+   * HEAD afterwards is an error of the check.
+   */
+  overlap(maxRequests: number): boolean;
+
   /** Wait (the suite's clock; tests may speed it up). */
   sleep(ms: number): Promise<void>;
 }
@@ -77,6 +88,8 @@ export interface Check {
   alsoVerifies?: string[] | ((profile: Profile) => string[]);
   /** The profiles it runs in: `core` checks need no state; `full` ones need a stateful implementation. */
   profiles: readonly Profile[];
+  /** Checks whose outcome it uses (a succeeded job): it starts once they have ended, even if they overlap. */
+  after?: readonly string[];
   run(ctx: CheckContext): Promise<void>;
 }
 

@@ -41,6 +41,8 @@ export interface SendOptions {
   exempt?: boolean;
   /** A request the HTTP layer refuses before any operation (headers too large): its answer is no operation's. */
   beforeOperation?: boolean;
+  /** Called with each 429 this request met before it is waited out (instead of the client's onRateLimited). */
+  onRateLimited?: (ex: Exchange) => void;
 }
 
 export class BudgetExhausted extends Error {
@@ -259,7 +261,7 @@ export class HttpClient {
       this.lastAnswered = ex;
       if (ex.response.status !== 429) return ex;
       // The 429 itself is an answer too: the runner judges it (its Retry-After, its body) before it is waited out.
-      this.onRateLimited?.(ex);
+      (o.onRateLimited ?? this.onRateLimited)?.(ex);
       await this.waitRetryAfter(ex.response.headers['retry-after']);
     }
   }

@@ -2,9 +2,14 @@
  * A deliberately broken server behind the proxy: every rule it breaks is reported on the
  * server's side under that rule (one log line each), the client's own mistake on the
  * client's side, and --strict stops both: the bad request never reaches the server, the
- * bad answer never reaches the client.
+ * bad answer never reaches the client. What --strict replaced with a 502 is recorded as the
+ * client got it (the 502), and reported as judged (the upstream's answer) with the 502 named.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { judgeHar } from '../../traffic/judge-har.js';
 import { startProxy, type ProxyOptions, type VaeroProxy } from '../server.js';
 import { startBrokenServer, type BrokenServer } from './broken-server.js';
 
@@ -111,6 +116,49 @@ describe('--strict', () => {
     const files = await get('/files');
     expect(files.status).toBe(502);
     expect(files.headers.get('vaero-proxy-violations')).toBe('response.content-type, response.schema');
+  });
+});
+
+describe('--strict --record: an answer replaced with a 502', () => {
+  const har = join(mkdtempSync(join(tmpdir(), 'vaero-strict-har-')), 'strict.har');
+  beforeEach(() => start({ strict: true, record: har }));
+
+  /** A create the broken server answers reversed (job.echo): replaced; one it answers right: passed on. */
+  async function replacedAndPassed() {
+    expect((await post('/fine_tuning/jobs', { training_files: ['file-abc123', 'file-abc124'] })).status).toBe(502);
+    expect((await post('/fine_tuning/jobs', { training_files: ['file-abc123'] })).status).toBe(200);
+    return proxy.close();
+  }
+
+  it('the report judges the upstream\'s answer and says the client got the 502', async () => {
+    const report = await replacedAndPassed();
+    expect(report.traffic).toMatchObject({ exchanges: 2, findings: { client: 0, server: 1 }, replaced: 1 });
+    const [failure, ...more] = report.checks.find((c) => c.id === 'traffic-server')!.failures;
+    expect(more).toEqual([]);
+    expect(failure!.ruleId).toBe('job.echo');
+    // What was judged: the upstream's 200 with the training files reversed.
+    expect(failure!.exchange!.response!.status).toBe(200);
+    expect((failure!.exchange!.response!.json as { training_files: string[] }).training_files).toEqual(['file-abc124', 'file-abc123']);
+    expect(failure!.message).toMatch(/the client got 502 instead: vaero proxy --strict replaced this answer/);
+    expect(lines).toEqual([expect.stringMatching(/server job\.echo POST \/v1\/fine_tuning\/jobs -> 200 \(client got 502\) /)]);
+  });
+
+  it('the HAR holds the 502 the client got, the upstream\'s answer beside it; judged offline, the same verdicts', async () => {
+    await replacedAndPassed();
+    const text = readFileSync(har, 'utf8');
+    type Res = { status: number; headers: { name: string; value: string }[]; content: { text?: string } };
+    const [replaced, passed] = (JSON.parse(text) as { log: { entries: { response: Res; _vaeroUpstreamResponse?: Res; comment?: string }[] } }).log.entries;
+    expect(replaced!.response.status).toBe(502);
+    expect(replaced!.response.headers).toContainEqual({ name: 'vaero-proxy-violations', value: 'job.echo' });
+    expect(JSON.parse(replaced!.response.content.text!)).toMatchObject({ error: { code: 'contract_violation' } });
+    expect(replaced!._vaeroUpstreamResponse!.status).toBe(200);
+    expect(JSON.parse(replaced!._vaeroUpstreamResponse!.content.text!)).toMatchObject({ training_files: ['file-abc124', 'file-abc123'] });
+    expect(replaced!.comment).toMatch(/answered 502 instead of the upstream's 200/);
+    expect(passed!.response.status).toBe(200);
+    expect(passed!._vaeroUpstreamResponse).toBeUndefined();
+    const offline = await judgeHar(text, { level: 'contract' });
+    expect(offline.report.traffic).toMatchObject({ source: 'har', exchanges: 2, findings: { client: 0, server: 1 }, replaced: 1 });
+    expect(offline.report.summary.brokenRules).toEqual(['job.echo']);
   });
 });
 

@@ -2,7 +2,7 @@
  * `vaero proxy` and `vaero judge` as a user runs them (the built CLI): the proxy prints its
  * URL, logs one line per violation, and on SIGTERM writes the JSON, JUnit and HTML reports
  * and exits 1 after a violation (0 after clean traffic); what it recorded (--record) judges
- * the same offline; a file that is not HAR is exit 2.
+ * the same offline; a file that is not HAR is exit 2; --cors-origins as the stub reads it.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,8 +30,8 @@ interface Running {
   exit: Promise<number | null>;
 }
 
-async function runProxy(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [cliPath, 'proxy', '--upstream', stub.baseUrl, '--port', '0', ...args]);
+async function runProxy(args: string[], env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [cliPath, 'proxy', '--upstream', stub.baseUrl, '--port', '0', ...args], { env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -69,7 +69,7 @@ describe('vaero proxy and vaero judge', () => {
     expect(p.stderr()).toMatch(/client list\.limit GET \/v1\/fine_tuning\/jobs -> 400 param=limit: query parameter limit="101"/);
     expect(p.stdout()).toMatch(/BROKEN list\.limit \(client; inferred\)/);
     const report = JSON.parse(readFileSync(files.json, 'utf8')) as Report;
-    expect(report.traffic).toEqual({ source: 'proxy', exchanges: 2, outsideBase: 0, findings: { client: 1, server: 0 } });
+    expect(report.traffic).toEqual({ source: 'proxy', exchanges: 2, outsideBase: 0, findings: { client: 1, server: 0 }, replaced: 0 });
     expect(report.checks.find((c) => c.id === 'traffic-client')?.failures.map((f) => f.ruleId)).toEqual(['list.limit']);
     expect(report.coverage.find((c) => c.operationId === 'createFineTuningJob' && c.status === 200)?.answers).toBe(1);
     expect(readFileSync(files.junit, 'utf8')).toContain('traffic-client');
@@ -81,7 +81,7 @@ describe('vaero proxy and vaero judge', () => {
     const offline = await judge([files.har, '--json', join(dir, 'j.json')]);
     expect(offline.code).toBe(1);
     const judged = JSON.parse(readFileSync(join(dir, 'j.json'), 'utf8')) as Report;
-    expect(judged.traffic).toEqual({ source: 'har', exchanges: 2, outsideBase: 0, findings: { client: 1, server: 0 } });
+    expect(judged.traffic).toEqual({ source: 'har', exchanges: 2, outsideBase: 0, findings: { client: 1, server: 0 }, replaced: 0 });
   });
 
   it('exits 0 after clean traffic, and 0 with no traffic at all', async () => {
@@ -102,6 +102,25 @@ describe('vaero proxy and vaero judge', () => {
     expect(r.stderr).toMatch(/not a HAR file/);
     const missing = await judge([join(dir, 'missing.har')]);
     expect(missing.code).toBe(2);
+  });
+
+  it('--cors-origins (or VAERO_CORS_ORIGINS) lets a listed origin read with credentials', async () => {
+    const app = 'https://app.example';
+    for (const p of [await runProxy(['--cors-origins', `${app},https://staging.example`]), await runProxy([], { VAERO_CORS_ORIGINS: app })]) {
+      const res = await fetch(p.url + '/files', { headers: { ...auth, origin: app } });
+      expect(res.headers.get('access-control-allow-origin')).toBe(app);
+      expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+      p.child.kill('SIGTERM');
+      expect(await p.exit).toBe(0);
+    }
+  });
+
+  it('--cors-origins with something that is not an origin is exit 2, naming it', async () => {
+    const child = spawn(process.execPath, [cliPath, 'proxy', '--upstream', stub.baseUrl, '--cors-origins', 'https://app.example/path']);
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
+    expect(err).toMatch(/https:\/\/app\.example\/path is not an origin/);
   });
 
   it('vaero proxy without --upstream is exit 2', async () => {

@@ -1,7 +1,8 @@
 /**
  * Reading HAR: what is not HAR is refused (NotHar: the CLI's exit 2), entries outside the
  * base URL are counted and left out, and an entry saved without its credentials or its
- * body (devtools' sanitized export) leaves what needs them not judged, never passed.
+ * body (devtools' sanitized export) leaves what needs them not judged, never passed; a
+ * `vaero proxy --strict` recording is judged by the upstream's answer it replaced.
  */
 import { describe, expect, it } from 'vitest';
 import { NotHar, readHar } from '../har.js';
@@ -33,6 +34,15 @@ describe('readHar', () => {
     expect(read.baseUrl).toBe(base);
     expect(read.outside).toBe(2);
     expect(read.exchanges.map((e) => e.request.path)).toEqual(['/files']);
+  });
+  it('a strict proxy\'s replaced answer: judged by _vaeroUpstreamResponse, the 502 the client got kept as delivered', () => {
+    const replaced = { ...entry({ url: `${base}/files`, headers: auth, status: 502, text: '{"error":{"code":"contract_violation"}}' }), _vaeroUpstreamResponse: entry({ url: '', text: '{"object":"list"}' }).response };
+    const [ex] = readHar(har([replaced])).exchanges;
+    expect(ex!.response!.status).toBe(200);
+    expect(Buffer.from(ex!.response!.body!.bytes).toString()).toBe('{"object":"list"}');
+    expect(ex!.delivered!.status).toBe(502);
+    // Without it (any other HAR), the entry's response is what is judged.
+    expect(readHar(har([entry({ url: `${base}/files`, headers: auth, status: 502 })])).exchanges[0]).not.toHaveProperty('delivered');
   });
 });
 
