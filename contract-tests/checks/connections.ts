@@ -26,9 +26,11 @@ async function judgeStall(ctx: CheckContext, f: RequestFixture, o: ConnectionOpt
   if (o.serverRequestTimeoutMs === undefined) {
     return ctx.notJudged(ruleId, `${f.name}: a stalled request is answered when the server's own request timeout runs out; give --server-request-timeout (that figure) to have it judged`, 'configuration');
   }
-  const waitMs = o.serverRequestTimeoutMs + o.requestTimeoutMs;
+  // Never past the run's --deadline: what is left of it bounds the wait too.
+  const waitMs = Math.min(o.serverRequestTimeoutMs + o.requestTimeoutMs, ctx.client.timeLeft());
+  if (waitMs <= 0) return ctx.notJudged(ruleId, `${f.name}: the run's --deadline came first`, 'deadline');
   const got = await sendStalled(ctx.client.baseUrl, f, { waitMs });
-  if (!got.answered) return ctx.notJudged(ruleId, `${f.name}: ${got.why} (--server-request-timeout ${o.serverRequestTimeoutMs} ms plus --request-timeout ${o.requestTimeoutMs} ms)`, 'server');
+  if (!got.answered) return ctx.notJudged(ruleId, `${f.name}: ${got.why} (at most --server-request-timeout ${o.serverRequestTimeoutMs} ms plus --request-timeout ${o.requestTimeoutMs} ms, within the --deadline)`, 'server');
   let error: { param?: unknown; code?: unknown } | undefined;
   try {
     error = (JSON.parse(got.body) as { error?: typeof error }).error;
