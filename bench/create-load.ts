@@ -6,7 +6,14 @@ export const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 export const connections = 10;
 const body = JSON.stringify(fixture('create-reference-curl').body);
 
-export async function createLoad(baseUrl: string): Promise<{ rps: number; p99: number; non2xx: number }> {
+export interface CreateLoadResult {
+  rps: number;
+  p99: number;
+  non2xx: number;
+}
+
+/** Creates against `baseUrl` for `duration` seconds (default BENCH_SECONDS), after a 1 s warm-up. */
+export async function createLoad(baseUrl: string, duration: number = seconds): Promise<CreateLoadResult> {
   const opts = {
     url: `${baseUrl}/fine_tuning/jobs`,
     method: 'POST' as const,
@@ -15,6 +22,6 @@ export async function createLoad(baseUrl: string): Promise<{ rps: number; p99: n
     connections,
   };
   await autocannon({ ...opts, duration: 1 }); // warm-up: JIT, lazy validators
-  const r = await autocannon({ ...opts, duration: seconds });
+  const r = await autocannon({ ...opts, duration });
   return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
 }

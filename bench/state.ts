@@ -3,12 +3,15 @@
  * part `state`:
  * - this disk's fdatasync time (the throughput targets apply where it is <= 1 ms);
  * - create throughput and p99 at 10 connections with --state against in memory, same run:
- *   >= 0.8x, p99 <= in-memory p99 + 2 ms (group commit: one fdatasync per batch);
+ *   >= 0.8x, p99 <= in-memory p99 + 2 ms (group commit: one fdatasync per batch); the two
+ *   alternate for BENCH_STATE_ROUNDS rounds (default 5) of BENCH_STATE_SECONDS (default 3) each,
+ *   and each side's figure is the median of its rounds;
  * - restart with 100,000 jobs in the state file: spawn to first answer <= 1 s;
  * part `memory`:
  * - RSS right after 200 x 1 MB uploaded and deleted, and after 40,000 new tokens: <= +64 MB each.
  *
- *   BENCH_PARTS=state,memory npm run bench   (sizes: BENCH_JOBS, BENCH_UPLOADS, BENCH_TOKENS)
+ *   BENCH_PARTS=state,memory npm run bench   (sizes: BENCH_JOBS, BENCH_UPLOADS, BENCH_TOKENS,
+ *   BENCH_STATE_ROUNDS, BENCH_STATE_SECONDS)
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -17,14 +20,17 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { snapshotText } from '../mock/stub/service/journal.js';
 import type { JournalRecord } from '../mock/stub/service/journal-records.js';
+import { alternate } from './alternating.js';
 import { startNpmStartStub } from './child.js';
-import { connections, createLoad, seconds } from './create-load.js';
+import { connections, createLoad, type CreateLoadResult } from './create-load.js';
 import { median, type Figure } from './figures.js';
 
 const jobs = Number(process.env.BENCH_JOBS ?? 100_000);
 const tokens = Number(process.env.BENCH_TOKENS ?? 40_000);
 const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
 const MB = 1024 * 1024;
+const stateRounds = Number(process.env.BENCH_STATE_ROUNDS ?? 5);
+const stateSeconds = Number(process.env.BENCH_STATE_SECONDS ?? 3);
 
 /** Median fdatasync of a small append on the disk the state file is on. */
 function fdatasyncMs(dir: string): number {
@@ -43,13 +49,30 @@ function fdatasyncMs(dir: string): number {
   return median(times);
 }
 
-async function measureCreates(extra: string[]) {
+async function measureCreates(extra: string[]): Promise<CreateLoadResult> {
   const stub = await startNpmStartStub(30_000, ['--speed', '0', '--quiet', ...extra]);
   try {
-    return await createLoad(stub.baseUrl);
+    return await createLoad(stub.baseUrl, stateSeconds);
   } finally {
     await stub.stop();
   }
+}
+
+/** Creates in memory and with --state (a new state file each round), alternating; medians of each side. */
+async function stateAgainstMemory(dir: string) {
+  process.stderr.write(`state: creates in memory and with --state, alternating, ${stateRounds} rounds of ${stateSeconds}s each\n`);
+  const { a: memory, b: state } = await alternate(
+    stateRounds,
+    () => measureCreates([]),
+    (round) => measureCreates(['--state', join(dir, `bench-state-${round}.jsonl`)]),
+  );
+  const ratios = state.map((s, i) => s.rps / memory[i]!.rps);
+  return {
+    memory: { rps: median(memory.map((r) => r.rps)), p99: median(memory.map((r) => r.p99)) },
+    state: { rps: median(state.map((r) => r.rps)), p99: median(state.map((r) => r.p99)) },
+    non2xx: [...memory, ...state].reduce((n, r) => n + r.non2xx, 0),
+    rounds: `medians of ${stateRounds} alternating rounds of ${stateSeconds} s; per-round ratios ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`,
+  };
 }
 
 /** A state file with `n` jobs over 10 organizations, as a compaction writes it. */
@@ -156,9 +179,7 @@ export async function stateFigures(): Promise<Figure[]> {
     // The throughput targets assume a disk that syncs in about 0.3 ms; on a slower one they are information.
     const applies = sync <= 1;
     const note = applies ? undefined : `no target: this disk's fdatasync takes ${sync.toFixed(2)} ms (> 1 ms)`;
-    process.stderr.write(`state: creates in memory and with --state (${seconds}s each)\n`);
-    const memory = await measureCreates([]);
-    const state = await measureCreates(['--state', join(dir, 'bench-state.jsonl')]);
+    const { memory, state, non2xx, rounds } = await stateAgainstMemory(dir);
     process.stderr.write(`state: a state file of ${jobs} jobs, restarted on\n`);
     const big = join(dir, 'big-state.jsonl');
     stateWithJobs(big, jobs);
@@ -166,24 +187,23 @@ export async function stateFigures(): Promise<Figure[]> {
     const empty = join(dir, 'empty-state.jsonl');
     stateWithJobs(empty, 0);
     const bare = await restartMs(empty);
-    const non2xx = memory.non2xx + state.non2xx;
     return [
       { name: "this disk's fdatasync (median of 200 appends)", value: sync, unit: 'ms', note: 'the --state throughput targets apply where <= 1 ms' },
       {
-        name: `creates with --state, ${connections} connections`,
+        name: `creates with --state, ${connections} connections (median of ${stateRounds} rounds)`,
         value: state.rps,
         unit: 'req/s',
         baseline: { name: 'in memory', value: memory.rps },
         ...(applies ? { target: { on: 'ratio' as const, op: '>=' as const, limit: 0.8 } } : {}),
-        note: note ?? (non2xx ? `${non2xx} non-2xx answers` : undefined),
+        note: [note, rounds, non2xx ? `${non2xx} non-2xx answers` : ''].filter(Boolean).join('; '),
       },
       {
-        name: `create p99 with --state, ${connections} connections`,
+        name: `create p99 with --state, ${connections} connections (median of ${stateRounds} rounds)`,
         value: state.p99,
         unit: 'ms',
         baseline: { name: 'in memory', value: memory.p99 },
         ...(applies ? { target: { on: 'value' as const, op: '<=' as const, limit: memory.p99 + 2 } } : {}),
-        note: note ?? 'target: in-memory p99 + 2 ms',
+        note: [note ?? 'target: in-memory p99 + 2 ms', rounds].join('; '),
       },
       {
         name: `restart on ${jobs} jobs: spawn to first answer`,

@@ -12,22 +12,42 @@ const checkout = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Written by `npm run build` when it ends (package.json postbuild). */
 const stampOf = (root) => join(root, 'dist', '.build-stamp');
 
+/** What a path (or a symbolic link) points to: 'dir', 'file', or undefined when it points nowhere. */
+function statKind(path) {
+  try {
+    return statSync(path).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
 /** Inputs of the build: the compiled folders (tsconfig.json's include) and the configs. */
 function newestInput(root) {
   const { include = [] } = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
   let newest = 0;
-  const visit = (path) => {
-    let st;
+  const isInput = (name) => /\.(ts|cjs|ya?ml)$/.test(name) && !/\.test\.ts$/.test(name);
+  // Directory entries say which are folders (no stat each); only the inputs' mtimes are read.
+  const visit = (dir) => {
+    let entries;
     try {
-      st = statSync(path);
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(path)) if (name !== 'node_modules' && name !== 'test' && name !== 'usage') visit(join(path, name));
-    } else if (/\.(ts|cjs|ya?ml)$/.test(path) && !/\.test\.ts$/.test(path)) newest = Math.max(newest, st.mtimeMs);
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      const kind = entry.isSymbolicLink() ? statKind(path) : entry.isDirectory() ? 'dir' : 'file';
+      if (kind === 'dir') {
+        if (entry.name !== 'node_modules' && entry.name !== 'test' && entry.name !== 'usage') visit(path);
+      } else if (kind === 'file' && isInput(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
   };
-  for (const dir of include) visit(join(root, dir));
+  for (const entry of include) {
+    const path = join(root, entry);
+    const kind = statKind(path);
+    if (kind === 'dir') visit(path);
+    else if (kind === 'file' && isInput(entry)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
   for (const config of ['tsconfig.json', 'tsconfig.build.json']) newest = Math.max(newest, statSync(join(root, config)).mtimeMs);
   return newest;
 }

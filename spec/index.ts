@@ -7,9 +7,14 @@
  * defaults and limits. The stub, the Prism front, the contract suite and the tests all
  * import it; nothing else parses the spec, so a rule cannot be written twice.
  *
- * What it does not hold: how a server answers a bad request (order of checks, which one
- * error, its status, `param` and code, the envelope). That is the servers' answer policy,
- * in mock/errors/answer-policy.ts; the contract suite judges it and never imports it.
+ * It also holds the contract data every side once kept a copy of: the shape of the Bearer
+ * credentials (readCredentials) and the order of checks as steps of rules (checkOrder).
+ *
+ * What it does not hold: how a server answers a bad request (how it walks the order of
+ * checks, which one error, its status, `param` and code, the envelope). That is the servers'
+ * answer policy, in mock/errors/answer-policy.ts and mock/http/gate-pipeline.ts (held to the
+ * spec's order by mock/http/test/check-order.test.ts); the contract suite judges it and never
+ * imports it.
  */
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
@@ -42,8 +47,8 @@ export type BaseModel = NonNullable<CreateFineTuningJobRequest['base_model']>;
 // Loading: spec/load.ts reads openapi.yaml (or the compiled cache) in Node; a browser build
 // (msw/) swaps in spec/load.browser.ts, which has the document bundled at build time.
 // ---------------------------------------------------------------------------
-import { cache, document, jsonRoundTrips, loadAjv, loadAjvFormats, loadStandalone, writeFileAtomic, compiledCacheKey, compiledCachePath } from './load.js';
-export { compiledCacheKey, compiledCachePath, document, loadedFrom, readCompiledCache, specPath, specText } from './load.js';
+import { cache, document, jsonRoundTrips, loadAjv, loadAjvFormats, loadStandalone, writeFileAtomic, compiledCacheKey, compiledCachePath, compiledResponsesPath, readCompiledResponses, responsesCacheBeside } from './load.js';
+export { compiledCacheKey, compiledCachePath, compiledResponsesPath, document, loadedFrom, readCompiledCache, readCompiledResponses, responsesCacheBeside, specPath, specText } from './load.js';
 
 export type SchemaObject = OpenAPIV3_1.SchemaObject & Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -255,6 +260,16 @@ function request(op: OpenAPIV3_1.OperationObject, part: 'body' | 'form' | 'query
   return cache?.validators[name] ?? compile(ajvFor(kind), schema);
 }
 
+/** The response schemas of every operation, by cache name (`${operationId}.${status}`). */
+const responseSchemas = new Map<string, unknown>();
+
+let responseCache: Record<string, ValidateFunction> | null | undefined;
+/** A response validator from the responses' cache, loaded on the first answer validated (only with the main cache). */
+function cachedResponseValidator(name: string): ValidateFunction | undefined {
+  if (responseCache === undefined) responseCache = (cache && readCompiledResponses(compiledResponsesPath, cache.key)) ?? null;
+  return responseCache?.[name];
+}
+
 function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.OperationObject): Operation {
   const params = (op.parameters ?? []).map((p) => resolve<OpenAPIV3_1.ParameterObject>(p));
   const queryParams = params.filter((p) => p.in === 'query');
@@ -271,6 +286,8 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
     const [mediaType, media] = Object.entries(res.content ?? {})[0] ?? [];
     if (!mediaType || !media?.schema) throw new Error(`spec: ${op.operationId} ${status} declares no body`);
     let validate: ValidateFunction | undefined;
+    const cacheName = `${op.operationId}.${status}`;
+    responseSchemas.set(cacheName, media.schema);
     const headers = Object.entries(res.headers ?? {}).map(([name, raw]): ResponseHeader => {
       const h = resolve<OpenAPIV3_1.HeaderObject>(raw) as OpenAPIV3_1.HeaderObject & { 'x-vaero-rule'?: { id: string } };
       const ruleId = h['x-vaero-rule']?.id;
@@ -284,7 +301,7 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
       // Compiled on first use and kept: a server answers most requests with few statuses,
       // so start-up compiles only the request validators.
       get validate() {
-        return (validate ??= compile(ajvFor(RESPONSE), media.schema));
+        return (validate ??= cachedResponseValidator(cacheName) ?? compile(ajvFor(RESPONSE), media.schema));
       },
       examples: examples(media),
     });
@@ -319,17 +336,11 @@ export const operations: readonly Operation[] = Object.entries(document.paths ??
   METHODS.filter((m) => item?.[m]).map((m) => buildOperation(path, m, item![m]!)),
 );
 
-/**
- * The compiled cache's source (CommonJS): the parsed document and every request validator
- * as ajv standalone code, compiled by this module's own newAjv/compile with the same options.
- */
-export function compiledCacheSource(key: string = compiledCacheKey()): string {
-  if (!jsonRoundTrips(document)) {
-    throw new Error('spec: the parsed document does not survive JSON (a YAML date?); it cannot be cached');
-  }
+/** A cache module's source (CommonJS): `key`, and `load(require)` returning the validators as ajv standalone code and `extra`. */
+function cacheModuleSource(key: string, schemas: Iterable<[string, { kind: AjvKind; schema: unknown }]>, extra = ''): string {
   const standaloneCode = loadStandalone();
   const sourceAjv = new Map<AjvKind, Ajv2020>();
-  const parts = [...requestSchemas].map(([name, { kind, schema }]) => {
+  const parts = [...schemas].map(([name, { kind, schema }]) => {
     const ajv = sourceAjv.get(kind) ?? sourceAjv.set(kind, newAjv(kind, true)).get(kind)!;
     // Each validator in its own scope: standalone code declares module.exports and its helpers.
     return `validators[${JSON.stringify(name)}] = (function () {\nconst module = { exports: {} };\n${standaloneCode(ajv, compile(ajv, schema))}\nreturn module.exports;\n})();`;
@@ -341,14 +352,31 @@ export function compiledCacheSource(key: string = compiledCacheKey()): string {
     'exports.load = function (require) {',
     'const validators = {};',
     ...parts,
-    `return { document: JSON.parse(${JSON.stringify(JSON.stringify(document))}), validators };`,
+    `return { validators${extra} };`,
     '};',
     '',
   ].join('\n');
 }
 
-/** Write the compiled cache (atomically: a reader never sees half a file). */
+/**
+ * The compiled cache's source: the parsed document and every request validator, compiled by
+ * this module's own newAjv/compile with the same options.
+ */
+export function compiledCacheSource(key: string = compiledCacheKey()): string {
+  if (!jsonRoundTrips(document)) {
+    throw new Error('spec: the parsed document does not survive JSON (a YAML date?); it cannot be cached');
+  }
+  return cacheModuleSource(key, requestSchemas, `, document: JSON.parse(${JSON.stringify(JSON.stringify(document))})`);
+}
+
+/** The responses' cache source: every response validator (what judges answers loads; a server does not). */
+export function compiledResponsesSource(key: string = compiledCacheKey()): string {
+  return cacheModuleSource(key, [...responseSchemas].map(([name, schema]) => [name, { kind: RESPONSE, schema }] as [string, { kind: AjvKind; schema: unknown }]));
+}
+
+/** Write the compiled caches (atomically: a reader never sees half a file). */
 export function writeCompiledCache(file: string = compiledCachePath, key?: string): void {
+  writeFileAtomic(responsesCacheBeside(file), compiledResponsesSource(key));
   writeFileAtomic(file, compiledCacheSource(key));
 }
 
@@ -604,3 +632,87 @@ export const listLimits = { default: limitSchema.default as number, max: limitSc
 export const maxHeaderBytes = (document as unknown as Record<string, unknown>)['x-vaero-max-header-bytes'] as number;
 /** The base path of the real service (servers[0]); implementations serve the spec's paths under it. */
 export const basePath = new URL(document.servers?.[0]?.url ?? 'http://localhost/v1').pathname.replace(/\/$/, '');
+
+// ---------------------------------------------------------------------------
+// Credentials (securitySchemes.bearerAuth): the one shape of `Authorization: Bearer <token>`
+// that the servers, the traffic judge, the suite and the fixtures' tests all accept (rules
+// auth.bearer, and auth.bearer.shape for its spelling).
+// ---------------------------------------------------------------------------
+const bearerScheme = document.components?.securitySchemes?.bearerAuth as Record<string, unknown> | undefined;
+const credentialsPatternText = bearerScheme?.['x-vaero-credentials-pattern'];
+if (typeof credentialsPatternText !== 'string') throw new Error('spec: securitySchemes.bearerAuth states no x-vaero-credentials-pattern');
+/** x-vaero-credentials-pattern: an Authorization value (without the whitespace around it) the contract accepts; group 1 is the token. */
+export const credentialsPattern = new RegExp(credentialsPatternText);
+
+/** How an Authorization header reads: a token, or why it gives none, with the rule that says so. */
+export type CredentialsReading =
+  | { token: string; at: { start: number; end: number } }
+  | { problem: 'missing' | 'not-bearer' | 'malformed'; ruleId: string };
+
+const AUTH_RULE = 'auth.bearer';
+const AUTH_SHAPE_RULE = keywordRuleMap['#/components/securitySchemes/bearerAuth/x-vaero-credentials-pattern'] ?? AUTH_RULE;
+/** The scheme word (securitySchemes.bearerAuth.scheme, any case), whitespace, then something. */
+const schemeThenSomething = new RegExp(`^${String(bearerScheme?.scheme ?? 'bearer')}[ \\t]+\\S`, 'i');
+/** Spaces and tabs around a field value are not part of it (RFC 9110 5.5): HTTP parsers drop them. */
+const OWS = /^[ \t]*([^]*?)[ \t]*$/;
+
+/**
+ * Read an Authorization value against the spec's pattern. `missing`: none, or empty (an
+ * empty header is a missing one: request.check-order); `not-bearer`: another scheme, or the
+ * scheme word with no token (auth.bearer, the reference's); `malformed`: the Bearer scheme
+ * and a token spelt in a way the contract refuses, e.g. a tab between them (auth.bearer.shape).
+ * A token's `at` is where it lies in the value as given, for tools that swap the token.
+ */
+export function readCredentials(value: string | undefined): CredentialsReading {
+  const lead = value === undefined ? 0 : /^[ \t]*/.exec(value)![0].length;
+  const field = value === undefined ? '' : OWS.exec(value)![1]!;
+  if (field === '') return { problem: 'missing', ruleId: AUTH_RULE };
+  const m = credentialsPattern.exec(field);
+  if (m?.[1] !== undefined) {
+    const start = lead + m.index + m[0].length - m[1].length;
+    return { token: m[1], at: { start, end: start + m[1].length } };
+  }
+  // The scheme word, whitespace, then something: a Bearer credential in a refused spelling.
+  return schemeThenSomething.test(field) ? { problem: 'malformed', ruleId: AUTH_SHAPE_RULE } : { problem: 'not-bearer', ruleId: AUTH_RULE };
+}
+
+/** The rules a well-formed Authorization header holds: the reference's, and the contract's spelling. */
+export const credentialsRules = { auth: AUTH_RULE, shape: AUTH_SHAPE_RULE } as const;
+
+// ---------------------------------------------------------------------------
+// The order of checks (x-vaero-check-order, rule request.check-order): which rule decides
+// the answer to a request that breaks several. The servers keep their own policy
+// (mock/errors, mock/http/gate-pipeline.ts); a test holds it to this order.
+// ---------------------------------------------------------------------------
+export interface CheckStep {
+  step: string;
+  /** The rules this step judges. */
+  rules: readonly string[];
+  /** The step of every rule no step lists (the schema's). */
+  others?: boolean;
+}
+
+function readCheckOrder(): readonly CheckStep[] {
+  const raw = (document as unknown as Record<string, unknown>)['x-vaero-check-order'];
+  if (!Array.isArray(raw) || !raw.length) throw new Error('spec: no x-vaero-check-order');
+  const steps = raw as CheckStep[];
+  for (const s of steps) for (const id of s.rules) if (!rules.has(id)) throw new Error(`spec: x-vaero-check-order step ${s.step} names ${id}, which no x-vaero-rule declares`);
+  if (steps.filter((s) => s.others).length !== 1) throw new Error('spec: x-vaero-check-order marks not exactly one step `others`');
+  return steps;
+}
+
+/** The steps of the order of checks, first first. */
+export const checkOrder: readonly CheckStep[] = readCheckOrder();
+
+/** The place (0: first) of the step that judges a rule in the order of checks. */
+export function checkStepIndex(ruleId: string): number {
+  const i = checkOrder.findIndex((s) => s.rules.includes(ruleId));
+  return i >= 0 ? i : checkOrder.findIndex((s) => s.others);
+}
+
+/** The place of a named step (throws on a step the spec does not name, so a rename fails loudly). */
+export function checkStepNamed(step: string): number {
+  const i = checkOrder.findIndex((s) => s.step === step);
+  if (i < 0) throw new Error(`spec: x-vaero-check-order has no step ${step}`);
+  return i;
+}

@@ -6,7 +6,7 @@
  */
 import * as ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import bundled from 'virtual:vaero-openapi-document';
 import type { CompiledCache } from './load.js';
@@ -23,6 +23,9 @@ export const loadStandalone = unavailable('the compiled cache') as () => typeof 
 export const compiledCachePath = '';
 export const compiledCacheKey = unavailable('the compiled cache') as (text?: string) => string;
 export const readCompiledCache = (_file: string, _key?: string): CompiledCache | undefined => undefined;
+export const compiledResponsesPath = '';
+export const responsesCacheBeside = (file: string): string => file;
+export const readCompiledResponses = (_file: string, _key: string): Record<string, ValidateFunction> | undefined => undefined;
 export const cache: CompiledCache | undefined = undefined;
 export const loadedFrom: 'cache' | 'compiled' = 'compiled';
 export const document: OpenAPIV3_1.Document = bundled;

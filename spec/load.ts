@@ -67,18 +67,35 @@ export interface CompiledCache {
   validators: Record<string, ValidateFunction>;
 }
 
-/** The cache at `file` if it exists and its key matches (else undefined: compile instead). */
-export function readCompiledCache(file: string, key: string = compiledCacheKey()): CompiledCache | undefined {
+/** A cache module at `file` (CommonJS: `key`, and `load(require)`) if it exists and its key matches. */
+function readCacheModule<T>(file: string, key: string): T | undefined {
   if (!existsSync(file)) return undefined;
   try {
     delete requireCjs.cache[file]; // the file as it is now, not as first required
-    const cache = requireCjs(file) as { key?: string; load?: (require: NodeJS.Require) => Omit<CompiledCache, 'key'> };
-    if (cache.key !== key || typeof cache.load !== 'function') return undefined;
+    const mod = requireCjs(file) as { key?: string; load?: (require: NodeJS.Require) => T };
+    if (mod.key !== key || typeof mod.load !== 'function') return undefined;
     // The validators' runtime helpers (ajv/dist/runtime/...) resolve from this module, wherever the file is.
-    return { key, ...cache.load(requireCjs) };
+    return mod.load(requireCjs);
   } catch {
     return undefined; // unreadable or from another layout: compile, as without a cache
   }
+}
+
+/** The cache at `file` if it exists and its key matches (else undefined: compile instead). */
+export function readCompiledCache(file: string, key: string = compiledCacheKey()): CompiledCache | undefined {
+  const loaded = readCacheModule<Omit<CompiledCache, 'key'>>(file, key);
+  return loaded && { key, ...loaded };
+}
+
+/**
+ * The response validators' cache, beside the main one (`compiled-responses.cjs`): a server
+ * validates no answer, so only what judges answers (the suite, the traffic judge) loads it,
+ * on the first answer it validates, and only with the main cache's key.
+ */
+export const responsesCacheBeside = (file: string): string => file.replace(/(\.cjs)?$/, '-responses.cjs');
+export const compiledResponsesPath = responsesCacheBeside(compiledCachePath);
+export function readCompiledResponses(file: string, key: string): Record<string, ValidateFunction> | undefined {
+  return readCacheModule<{ validators: Record<string, ValidateFunction> }>(file, key)?.validators;
 }
 
 export const cache: CompiledCache | undefined = readCompiledCache(compiledCachePath);

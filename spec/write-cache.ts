@@ -6,13 +6,15 @@
  * from the sources, only slower to start.
  */
 import { rmSync } from 'node:fs';
-import { compiledCachePath, readCompiledCache, writeCompiledCache } from './index.js';
+import { compiledCachePath, compiledResponsesPath, readCompiledCache, readCompiledResponses, writeCompiledCache } from './index.js';
 
 try {
   writeCompiledCache(compiledCachePath);
-  if (!readCompiledCache(compiledCachePath)) throw new Error('it was written but does not load back');
+  const cache = readCompiledCache(compiledCachePath);
+  if (!cache || !readCompiledResponses(compiledResponsesPath, cache.key)) throw new Error('it was written but does not load back');
   console.log(`spec: compiled cache written to ${compiledCachePath}`);
 } catch (e) {
   rmSync(compiledCachePath, { force: true });
+  rmSync(compiledResponsesPath, { force: true });
   console.warn(`spec: no compiled cache (${(e as Error).message}); the spec module will compile at start`);
 }

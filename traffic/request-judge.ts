@@ -8,7 +8,7 @@
  * not visible in one request: it is left to the server.
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { matchOperation, schemaRuleAt, validateBody, validateForm, validateQuery, type Operation } from '../spec/index.js';
+import { checkStepIndex, credentialsRules, matchOperation, readCredentials, schemaRuleAt, validateBody, validateForm, validateQuery, type Operation } from '../spec/index.js';
 import { fieldOfError } from '../contract-tests/checks/arbitraries.js';
 import { emptyVerdict, mediaType, type Finding, type TrafficRequest, type Verdict } from './message.js';
 import { isText, NOT_UTF8, readForm, readJson } from './request-body.js';
@@ -24,10 +24,12 @@ export interface Violation {
   instancePath?: string;
 }
 
-/** The layers of the order of checks (spec: "Order of checks"); the first layer a request breaks decides its answer. */
-const LAYER: Record<string, number> = { 'request.unknown-route': 0, 'auth.bearer': 1, 'request.content-type': 2, 'request.json-charset': 2, 'request.body-size': 3, 'request.json-utf8': 4, 'request.malformed-json': 4, 'request.malformed-multipart': 4, 'files.text-only': 7 };
-/** Schema rules (query first, then the body: the order they are pushed in) sit between syntax and content. */
-const layerOf = (v: Violation) => LAYER[v.ruleId] ?? 6;
+/**
+ * The step of the order of checks (spec: x-vaero-check-order) that judges a violation's rule;
+ * the first step a request breaks decides its answer. Schema rules (query first, then the
+ * body: the order they are pushed in) share the schema step.
+ */
+const stepOf = (v: Violation) => checkStepIndex(v.ruleId);
 
 export interface RequestJudgement extends Verdict {
   operation?: Operation;
@@ -39,9 +41,6 @@ export interface RequestJudgement extends Verdict {
   /** The JSON body, when it parsed (for the response's judge: echo and defaults). */
   json?: unknown;
 }
-
-/** `Authorization: Bearer <token>`: the scheme word in any case, spaces, one run of non-space characters (spec: securitySchemes.bearerAuth). */
-const BEARER = /^bearer +[^ ]+ *$/i;
 
 const toFinding = (v: Violation): Finding => ({
   side: 'client',
@@ -114,17 +113,22 @@ function queryViolations(op: Operation, query: [string, string][]): Violation[] 
 function headerViolations(op: Operation, req: TrafficRequest, out: RequestJudgement): void {
   if (req.headersUnknown) {
     out.complete = false;
-    for (const ruleId of ['auth.bearer', ...(op.requestMediaTypes.length ? ['request.content-type', 'request.body-size'] : [])]) out.notJudged.push({ ruleId, reason: 'the request\'s headers are not known' });
+    for (const ruleId of [credentialsRules.auth, ...(op.requestMediaTypes.length ? ['request.content-type', 'request.body-size'] : [])]) out.notJudged.push({ ruleId, reason: 'the request\'s headers are not known' });
     return;
   }
-  const auth = req.headers.authorization;
   if (req.credentialsUnknown) {
     out.complete = false;
-    out.notJudged.push({ ruleId: 'auth.bearer', reason: 'the record holds no credentials' });
-  } else if (auth === undefined || !BEARER.test(auth)) {
-    const missing = auth === undefined || auth === ''; // an empty header is a missing one (request.check-order)
-    out.violations.push({ ruleId: 'auth.bearer', status: 401, param: 'authorization', code: missing ? 'missing_authorization' : 'invalid_authorization', message: missing ? 'no Authorization header' : 'the Authorization header is not Bearer <token>' });
-  } else out.held.push('auth.bearer');
+    out.notJudged.push({ ruleId: credentialsRules.auth, reason: 'the record holds no credentials' });
+  } else {
+    // The spec's one reading of the header (x-vaero-credentials-pattern); an empty header is a missing one (request.check-order).
+    const read = readCredentials(req.headers.authorization);
+    if ('token' in read) out.held.push(credentialsRules.auth, credentialsRules.shape);
+    else {
+      const missing = read.problem === 'missing';
+      const message = missing ? 'no Authorization header' : read.problem === 'malformed' ? 'the Authorization header spells Bearer <token> in a shape the contract refuses (one or more spaces, then visible ASCII)' : 'the Authorization header is not Bearer <token>';
+      out.violations.push({ ruleId: read.ruleId, status: 401, param: 'authorization', code: missing ? 'missing_authorization' : 'invalid_authorization', message });
+    }
+  }
 
   if (!op.requestMediaTypes.length) return;
   // The media type (and a JSON body's charset) first, then the coding; an empty Content-Encoding is no coding (request.content-type).
@@ -214,7 +218,7 @@ export async function judgeRequest(req: TrafficRequest): Promise<RequestJudgemen
   else if (op.validateQuery) out.held.push('request.schema');
   if (op.requestMediaTypes.length && !decided) await bodyLayer(op, req, out);
   else if (op.requestMediaTypes.length && req.headersUnknown) for (const ruleId of ['request.malformed-json', 'request.schema']) out.notJudged.push({ ruleId, reason: 'the request\'s body is not known' });
-  out.violations.sort((a, b) => layerOf(a) - layerOf(b)); // stable: query before body within the schema layer
+  out.violations.sort((a, b) => stepOf(a) - stepOf(b)); // stable: query before body within the schema layer
   out.findings.push(...out.violations.map(toFinding));
   return out;
 }

@@ -13,10 +13,10 @@ import { mediaType, utf8, type CapturedBody, type TrafficExchange } from './mess
 const REQUEST_SHOWN = 2048;
 const RESPONSE_SHOWN = 64 * 1024;
 
-/** Authorization without its secret: the scheme word, then $VAERO_TOKEN (a value without a scheme: only the placeholder). */
+/** Authorization without its secret: the scheme word and the whitespace after it as sent (a tab stays a tab), then $VAERO_TOKEN (a value without a scheme: only the placeholder). */
 export function redactAuthorization(value: string): string {
-  const scheme = /^(\S+)\s+\S/.exec(value)?.[1];
-  return scheme ? `${scheme} $VAERO_TOKEN` : '$VAERO_TOKEN';
+  const m = /^(\S+)(\s+)\S/.exec(value);
+  return m ? `${m[1]}${m[2]}$VAERO_TOKEN` : '$VAERO_TOKEN';
 }
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
@@ -45,13 +45,16 @@ export function jsonOf(body: CapturedBody | undefined): unknown {
 
 export function toSuiteExchange(ex: TrafficExchange, operationId: OperationId | undefined): Exchange {
   const req = ex.request;
-  const text = shown(req.body, REQUEST_SHOWN);
+  // A whole body that is not UTF-8 is kept as its bytes (latin1: one character a byte), so its curl sends them.
+  const bytes = req.body && !req.body.truncated && req.body.length <= REQUEST_SHOWN && utf8(req.body) === undefined ? Buffer.from(req.body.bytes).toString('latin1') : undefined;
+  const text = bytes ?? shown(req.body, REQUEST_SHOWN);
   const request: RecordedRequest = {
     method: req.method,
     url: req.url,
     path: req.path,
     headers: redactHeaders(req.headers),
     ...(req.body && req.body.length ? { body: text } : {}),
+    ...(bytes !== undefined ? { bodyEncoding: 'latin1' as const } : {}),
     ...(req.body && req.body.length > REQUEST_SHOWN ? { bodyBytes: req.body.length } : {}),
   };
   const res = ex.response;

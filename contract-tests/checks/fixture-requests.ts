@@ -5,7 +5,7 @@
  * the scheme word as the fixture spells it.
  */
 import { readFileSync } from 'node:fs';
-import { maxHeaderBytes, operation } from '../../spec/index.js';
+import { maxHeaderBytes, operation, readCredentials } from '../../spec/index.js';
 import { PADDING_HEADER } from '../../fixtures/http.js';
 import { sharedFileIds, trainingFiles, type MultipartFile, type RequestFixture } from '../../fixtures/index.js';
 import type { SendOptions } from '../http/client.js';
@@ -58,11 +58,11 @@ export function fixtureRequest(f: RequestFixture, subs: Substitutions): SendOpti
   for (const [name, value] of Object.entries(f.headers ?? {})) {
     const key = name.toLowerCase();
     if (key === 'authorization') {
-      const bearer = value === null ? null : /^(bearer)\s+\S+$/i.exec(value);
+      const read = value === null ? null : readCredentials(value);
       if (value === null) as = 'none';
-      else if (bearer) {
-        // Same scheme word, the user's token: what is tested is the spelling of the scheme.
-        o.scheme = bearer[1];
+      else if (read && 'token' in read) {
+        // The fixture's spelling around the user's token: what is tested is the spelling (spec: x-vaero-credentials-pattern).
+        o.credentials = { before: value.slice(0, read.at.start), after: value.slice(read.at.end) };
       } else {
         as = 'none';
         headers.authorization = value;

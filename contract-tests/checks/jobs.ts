@@ -157,14 +157,15 @@ function uuidTail(model: string): string {
 }
 
 /**
- * The waits between polls of a running job: 25 ms, growing by half up to 1 s, until they
+ * The waits between polls of a running job: 25 ms, growing by half up to 500 ms (a finish is
+ * seen within half a second, at two requests a second at most), until they
  * add up to --job-timeout. A fixed schedule, so the polls a job can cost are known in
  * advance (what an overlapping check holds back of the budget) and a manual clock runs it.
  */
 export function pollSchedule(jobTimeoutMs: number): number[] {
   const waits: number[] = [];
   let total = 0;
-  for (let wait = 25; total < jobTimeoutMs; wait = Math.min(wait * 1.5, 1000)) {
+  for (let wait = 25; total < jobTimeoutMs; wait = Math.min(wait * 1.5, 500)) {
     const w = Math.min(Math.round(wait), jobTimeoutMs - total);
     waits.push(w);
     total += w;

@@ -25,8 +25,8 @@ export interface SendOptions {
   /** A list value is the parameter repeated, once per value, in order. */
   query?: Record<string, string | string[]>;
   as?: Identity;
-  /** The auth scheme word as written (default Bearer; tests that the scheme is case-insensitive). */
-  scheme?: string;
+  /** The Authorization value's text before and after the token (default `Bearer ` and nothing; tests a spelling such as the scheme word's case). */
+  credentials?: { before: string; after: string };
   /** Extra headers; `null` removes one the client would send (e.g. authorization). */
   headers?: Record<string, string | null>;
   /** A JSON body (sent as application/json unless a content-type header says otherwise). */
@@ -338,9 +338,9 @@ export class HttpClient {
 
     const headers: Record<string, string> = {};
     const as = o.as ?? 'a';
-    const scheme = o.scheme ?? 'Bearer';
-    if (as === 'a') headers.authorization = `${scheme} ${this.opts.token}`;
-    if (as === 'b' && this.opts.tokenB) headers.authorization = `${scheme} ${this.opts.tokenB}`;
+    const { before, after } = o.credentials ?? { before: 'Bearer ', after: '' };
+    if (as === 'a') headers.authorization = before + this.opts.token + after;
+    if (as === 'b' && this.opts.tokenB) headers.authorization = before + this.opts.tokenB + after;
     let body: BodyInit | undefined;
     let recordedBody: string | undefined;
     let multipart: RecordedRequest['multipart'];
@@ -375,6 +375,7 @@ export class HttpClient {
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, this.redact(v)])),
       ...(recordedBody !== undefined ? { body: this.redact(recordedBody.length > MAX_REQUEST_BODY_KEPT ? recordedBody.slice(0, MAX_REQUEST_BODY_KEPT) : recordedBody) } : {}),
       ...(multipart ? { multipart } : {}),
+      ...(recordedBody !== undefined && o.raw !== undefined && o.rawEncoding === 'latin1' ? { bodyEncoding: 'latin1' as const } : {}),
     };
     const operationId = o.beforeOperation ? undefined : matchOperation(o.method, o.path)?.operation.operationId;
     const started = performance.now();

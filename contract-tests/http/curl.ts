@@ -1,4 +1,5 @@
 /** A recorded request as a curl command a person can paste (with the token in the environment). */
+import { escapeUnsafe } from '../escape.js';
 import type { RecordedRequest } from './exchange.js';
 
 /** POSIX shell single-quoting; `$VAERO_TOKEN` stays outside the quotes so the shell expands it. */
@@ -11,6 +12,33 @@ function quoteHeader(name: string, value: string): string {
   // Keep $VAERO_TOKEN / $VAERO_TOKEN_B expandable: "..." with the rest escaped for double quotes.
   if (/\$VAERO_TOKEN(_B)?\b/.test(text)) return `"${text.replace(/(["\\`])/g, '\\$1').replace(/\$(?!VAERO_TOKEN(_B)?\b)/g, '\\$')}"`;
   return quote(text);
+}
+
+/**
+ * A body's bytes as a POSIX printf format: printable ASCII as itself (`\\` and `%%` for
+ * printf's own), every other byte as an octal escape (`\351`; POSIX printf has no `\x`,
+ * and /bin/sh may be dash). Its text is printable ASCII, so no escaping of the script alters it.
+ */
+function printfFormat(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) {
+    if (b === 0x5c) out += '\\\\';
+    else if (b === 0x25) out += '%%';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += '\\' + b.toString(8).padStart(3, '0');
+  }
+  return out;
+}
+
+/**
+ * Whether a body can be shown as quoted text that the shell sends as the same bytes: not
+ * when it was sent in latin1 with a byte past ASCII (the script is UTF-8 text), nor when it
+ * holds a character the suite shows escaped in everything it writes (escape.ts).
+ */
+function textIsExact(req: RecordedRequest): boolean {
+  const body = req.body ?? '';
+  if (req.bodyEncoding === 'latin1' && /[^\x00-\x7f]/.test(body)) return false;
+  return escapeUnsafe(body) === body;
 }
 
 /** authorization -> Authorization, content-type -> Content-Type (HTTP names are case-insensitive; people read these). */
@@ -31,6 +59,10 @@ export function toCurl(req: RecordedRequest): string {
   } else if (req.bodyBytes !== undefined) {
     // Too long to show: the request carried this many bytes (the report keeps the start of them).
     lines.push(`--data-binary @body.txt  # a body of ${req.bodyBytes} bytes, starting ${quote(req.body?.slice(0, 60) ?? '')}`);
+  } else if (req.body !== undefined && !textIsExact(req)) {
+    // The exact bytes, from printf on stdin.
+    lines.push('--data-binary @-');
+    return `printf ${quote(printfFormat(Buffer.from(req.body, req.bodyEncoding ?? 'utf8')))} | ` + lines.join(' \\\n  ');
   } else if (req.body !== undefined) {
     lines.push(`--data-binary ${quote(req.body)}`);
   }

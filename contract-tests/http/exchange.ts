@@ -15,6 +15,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** The body as text (JSON or raw), when it was text; cut when longer than 2 KiB. */
   body?: string;
+  /** How `body`'s characters became the bytes sent, when not UTF-8: `latin1`, one byte per character (a fixture's rawBodyEncoding). */
+  bodyEncoding?: 'latin1';
   /** Set when the body was cut: its full length in bytes. */
   bodyBytes?: number;
   /** A multipart body: its fields, and files by name and filename. */

@@ -73,7 +73,8 @@ export class Provenance {
       }
     };
     // Quiet curls: no progress meter, errors still shown; each answer's body on its own line.
-    const curl = (ex: Exchange) => substitute(toCurl(ex.request)).replace(/^curl /, 'curl --silent --show-error ');
+    // (A body whose bytes are not plain text comes first, from `printf '...' |`.)
+    const curl = (ex: Exchange) => substitute(toCurl(ex.request)).replace(/^((?:printf [^\n]*? \| )?)curl --request /, '$1curl --silent --show-error --request ');
     for (const [id, ex] of setup) {
       writeFiles(ex.request);
       lines.push(`# #${ex.seq} made ${JSON.stringify(id)}; this run makes its own:`, `${vars.get(id)}=$(${curl(ex)} | vaero_id)`);

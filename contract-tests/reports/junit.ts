@@ -1,10 +1,11 @@
 /**
  * JUnit XML, as CI systems read it: one testsuite per run, one testcase per check
  * (classname = the rule it verifies), a <failure> per broken rule with the curl command
- * and the response, <skipped> with the reason. In the rules suite, a rule left unjudged
- * that makes the run inconclusive (exit 3) is a <failure type="not-judged"> with its
- * reason, so a CI test tab is red when the step fails; with --allow-inconclusive (exit 0)
- * it is <skipped>.
+ * and the response, <skipped> with the reason. A rule left unjudged that makes the run
+ * inconclusive (exit 3) is a <failure type="not-judged"> with its reason, so a CI test tab
+ * is red when the step fails: in the rules suite, that rule; in the checks suite, a check
+ * skipped for a reason of the server's (not the run's configuration) that left such a rule
+ * unjudged. With --allow-inconclusive (exit 0) both are <skipped>.
  */
 import { create } from 'xmlbuilder2';
 import type { Failure, Report } from '../report.js';
@@ -35,8 +36,12 @@ export function toJUnit(report: Report, options: JUnitOptions = {}): string {
   // Rules whose being unjudged fails the run (exit 3 unless --allow-inconclusive).
   const failingUnjudged = new Set(options.allowInconclusive ? [] : report.summary.notJudgedRules);
   const notJudgedReason = (r: Report['rules'][number]) => `${r.verdict}: ${r.notJudged.map((n) => n.reason).join('; ') || 'no assertion'}`;
-  const failed = report.checks.filter((c) => c.status === 'failed').length;
-  const skipped = report.checks.filter((c) => c.status === 'skipped').length;
+  // A skipped check that left, for a reason not of the run's configuration, a rule unjudged that fails the run.
+  const inconclusiveBy = (c: Report['checks'][number]) =>
+    c.status !== 'skipped' ? [] : report.rules.filter((r) => failingUnjudged.has(r.id) && r.notJudged.some((n) => n.checkId === c.id && n.cause !== 'configuration')).map((r) => r.id);
+  const failingSkips = new Map(report.checks.map((c) => [c.id, inconclusiveBy(c)] as const).filter(([, ids]) => ids.length));
+  const failed = report.checks.filter((c) => c.status === 'failed').length + failingSkips.size;
+  const skipped = report.checks.filter((c) => c.status === 'skipped').length - failingSkips.size;
   const suites = doc.ele('testsuites', { name: 'vaero-contract', tests: report.checks.length + report.rules.length, failures: failed + report.summary.brokenRules.length + failingUnjudged.size, errors: 0, skipped: skipped + report.summary.rules['not-judged'] + report.summary.rules.skipped - failingUnjudged.size, time: (report.durationMs / 1000).toFixed(3) });
   const suite = suites.ele('testsuite', {
     name: `vaero contract (${report.profile}) ${report.baseUrl}`,
@@ -62,7 +67,11 @@ export function toJUnit(report: Report, options: JUnitOptions = {}): string {
   for (const c of report.checks) {
     const rule = rulesById.get(c.ruleId);
     const tc = suite.ele('testcase', { name: `${c.id}: ${c.title}`, classname: `${c.ruleId}`, time: (c.durationMs / 1000).toFixed(3) });
-    if (c.status === 'skipped') tc.ele('skipped', { message: c.skipReason ?? 'skipped' });
+    const leftUnjudged = failingSkips.get(c.id);
+    if (leftUnjudged) {
+      const message = `not judged: ${c.skipReason ?? 'skipped'}`;
+      tc.ele('failure', { message: message.slice(0, 500), type: 'not-judged' }).txt(`${message}\n\nIt left ${leftUnjudged.join(', ')} unjudged: the run is inconclusive (exit 3). --allow-inconclusive reports it skipped.`);
+    } else if (c.status === 'skipped') tc.ele('skipped', { message: c.skipReason ?? 'skipped' });
     for (const f of c.failures.filter((x) => x.severity === 'error' && c.status === 'failed')) {
       tc.ele('failure', { message: `${f.ruleId}: ${f.message}`.slice(0, 500), type: f.ruleId }).txt(failureText(f));
     }

@@ -19,6 +19,7 @@ import { HttpClient, ServerGone, Unreachable, type FetchLike } from '../http/cli
 import type { Exchange } from '../http/exchange.js';
 import { runContractSuite } from '../index.js';
 import { TEST_SPEED } from './mutants/front.js';
+import { driving } from './driving.js';
 
 const token = 'sk-bounds-token';
 
@@ -107,21 +108,6 @@ function silentFetch(answers: (call: number) => boolean): { fetch: FetchLike; ca
       init.signal?.addEventListener('abort', () => reject(init.signal!.reason));
     });
   return { fetch, calls: () => calls };
-}
-
-/** Move the manual clock while `work` waits on it (each step once the event loop has settled). */
-async function driving<T>(clock: ManualClock, step: number, work: Promise<T>): Promise<T> {
-  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-  void work.then(
-    (value) => (outcome = { ok: true, value }),
-    (error: unknown) => (outcome = { ok: false, error }),
-  );
-  while (!outcome) {
-    await new Promise((r) => setImmediate(r));
-    if (clock.waiting) clock.advance(step);
-  }
-  if (!outcome.ok) throw outcome.error;
-  return outcome.value;
 }
 
 describe('bounded time, on the suite\'s clock', () => {

@@ -11,6 +11,7 @@ import { ManualClock } from '../clock.js';
 import type { FetchLike } from '../http/client.js';
 import { runContractSuite } from '../index.js';
 import type { Report } from '../report.js';
+import { driving } from './driving.js';
 
 const DEADLINE = 120_000;
 const REQUEST_TIMEOUT = 30_000;
@@ -51,21 +52,6 @@ function slowServer(clock: ManualClock) {
   return { fetch, sent, busy: () => inFlight > 0 };
 }
 
-/** Run `work`, moving the clock by STEP whenever something waits on it and no real request is in flight. */
-async function driving<T>(clock: ManualClock, busy: () => boolean, work: Promise<T>): Promise<T> {
-  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
-  void work.then(
-    (value) => (outcome = { ok: true, value }),
-    (error: unknown) => (outcome = { ok: false, error }),
-  );
-  while (!outcome) {
-    await new Promise((r) => setImmediate(r));
-    if (!busy() && clock.waiting) clock.advance(STEP);
-  }
-  if (!outcome.ok) throw outcome.error;
-  return outcome.value;
-}
-
 describe('--deadline against a slow server', () => {
   let report: Report;
   let ended: number;
@@ -77,8 +63,9 @@ describe('--deadline against a slow server', () => {
     sent = server.sent;
     report = await driving(
       clock,
-      server.busy,
+      STEP,
       runContractSuite({ baseUrl: stub.baseUrl, token: 'org-slow', tokenB: 'org-slow-b', profile: 'full', seed: 3, deadlineMs: DEADLINE, requestTimeoutMs: REQUEST_TIMEOUT, clock, fetch: server.fetch }),
+      server.busy,
     );
     ended = clock.now();
   }, 60_000);

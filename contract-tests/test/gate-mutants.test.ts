@@ -15,6 +15,7 @@ import { startMutant } from './mutants/front.js';
 const CAUGHT_BY: Record<string, string> = {
   'gate-ranks-unknown-fields-first': 'generated-check-order',
   'gate-ranks-fields-alphabetically': 'generated-check-order',
+  'gate-syntax-before-content-type': 'generated-check-order',
   'gate-unknown-field-param-null': 'generated-invalid-bodies',
   'gate-param-is-item-path': 'generated-invalid-bodies',
   'gate-error-type-table-lost': 'response-schema-conformance',

@@ -100,6 +100,8 @@ describe('Retry-After on the 429s the client waits out', () => {
       expect(rule).toMatchObject({ verdict: 'skipped', held: 0, required: false });
       expect(rule.notJudged[0]?.reason).toMatch(/no answer of the run had status 429/);
       expect(r.rules.find((x) => x.id === 'response.request-id')?.verdict).toBe('held');
+      // The spelling of the credentials (the spec's x-vaero-credentials-pattern: a tab refused, two spaces taken) is judged and held.
+      expect(r.rules.find((x) => x.id === 'auth.bearer.shape')).toMatchObject({ verdict: 'held', required: true });
     } finally {
       await stub.close();
     }

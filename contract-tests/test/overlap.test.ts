@@ -5,9 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BudgetHolds } from '../budget-holds.js';
-import { lendableJob } from '../checks/jobs.js';
+import { lendableJob, pollSchedule } from '../checks/jobs.js';
 import type { Check, CheckContext } from '../checks/types.js';
-import { HttpClient } from '../http/client.js';
+import { HttpClient, type FetchLike } from '../http/client.js';
+import { nodeTransport } from '../http/transport.js';
+import { runContractSuite } from '../index.js';
+import { createService, startStub } from '../../mock/stub/index.js';
+import { manualTime } from './mutants/front.js';
 import { runChecks } from '../runner.js';
 
 const LIST = '/fine_tuning/jobs';
@@ -195,5 +199,48 @@ describe('jobs a check keeps to itself', () => {
     expect(lendableJob(state)).toBe('ftjob-other');
     state.keptJobs.add('ftjob-other');
     expect(lendableJob(state)).toBeUndefined();
+  });
+});
+
+describe('the poll schedule of a running job', () => {
+  it('starts at 25 ms, grows to at most 500 ms, and adds up to --job-timeout exactly', () => {
+    for (const timeout of [1, 300, 10_000, 30_000, 123_457]) {
+      const waits = pollSchedule(timeout);
+      expect(waits.reduce((a, b) => a + b, 0)).toBe(timeout);
+      expect(Math.max(...waits)).toBeLessThanOrEqual(500);
+      expect(waits.every((w) => w > 0)).toBe(true);
+    }
+    expect(pollSchedule(10_000).slice(0, 3)).toEqual([25, 38, 56]);
+    // A 30 s timeout costs at most 67 polls a job: what the overlapping check holds back is small.
+    expect(pollSchedule(30_000).length).toBeLessThan(70);
+  });
+});
+
+describe('--seed replays a run whose checks overlap', () => {
+  /** What a run changed on the server, ids made by the server replaced: creates, uploads, cancels, deletes (polls depend on the server's pace). */
+  async function changes(seed: number) {
+    const time = manualTime();
+    const stub = await startStub({ port: 0, host: '127.0.0.1', service: createService({ clock: time.clock }), log: false });
+    const sent: string[] = [];
+    const anonymous = (text: string) => text.replace(/\b(ftjob|file)-[A-Za-z0-9]+/g, '$1-ID');
+    const fetch: FetchLike = async (url, init) => {
+      const method = (init.method ?? 'GET').toUpperCase();
+      const body = typeof init.body === 'string' ? init.body : init.body instanceof Uint8Array ? Buffer.from(init.body).toString('utf8') : init.body ? '[form]' : '';
+      if (!['GET', 'HEAD'].includes(method)) sent.push(anonymous(`${method} ${new URL(url).pathname}${new URL(url).search} ${body}`));
+      return nodeTransport(url, init);
+    };
+    try {
+      const r = await runContractSuite({ baseUrl: stub.baseUrl, token: 'org-replay', tokenB: 'org-replay-b', profile: 'full', seed, jobTimeoutMs: 10_000, sleep: time.sleep, fetch });
+      return { sent: sent.sort(), verdicts: r.rules.map((x) => `${x.id} ${x.verdict}`) };
+    } finally {
+      await stub.close();
+    }
+  }
+
+  it('the same requests that change the server, and the same verdicts (order aside)', async () => {
+    const [a, b] = [await changes(4242), await changes(4242)];
+    expect(a.sent.length).toBeGreaterThan(100);
+    expect(b.sent).toEqual(a.sent);
+    expect(b.verdicts).toEqual(a.verdicts);
   });
 });

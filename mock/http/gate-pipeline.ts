@@ -15,7 +15,7 @@
  */
 import { basePath, matchOperation, rule, type Operation } from '../../spec/index.js';
 import { admitBody, admitForm, admitQuery, violation, type Violation } from '../errors/answer-policy.js';
-import { readBearer } from './bearer.js';
+import { readBearer, type BearerProblem } from './bearer.js';
 import { declaresOtherCharset, decodeUtf8 } from './json-encoding.js';
 
 /** How much of a body was read and dropped (see body.ts): not `complete`, the answer closes the connection. */
@@ -125,7 +125,7 @@ export function checkHeadWith(req: RequestReader): { ok: true; head: RequestHead
   }
   if (!match) return { ok: false, violation: violation(404, RULE.route, 'route_not_found', `No route ${method} ${pathname}`) };
   const bearer = readBearer(req.header('authorization'));
-  if ('problem' in bearer) return { ok: false, operation: match.operation, violation: authViolation(bearer.problem) };
+  if ('problem' in bearer) return { ok: false, operation: match.operation, violation: authViolation(bearer.problem, bearer.ruleId) };
   return {
     ok: true,
     head: {
@@ -138,10 +138,11 @@ export function checkHeadWith(req: RequestReader): { ok: true; head: RequestHead
   };
 }
 
-export function authViolation(problem: 'missing_authorization' | 'invalid_authorization'): Violation {
+/** A 401: the rule is the spec's reading of the header (auth.bearer, or auth.bearer.shape for a refused spelling). */
+export function authViolation(problem: BearerProblem, ruleId: string = RULE.auth): Violation {
   const message =
     problem === 'missing_authorization' ? 'Missing bearer authentication: send Authorization: Bearer <token>' : 'Invalid Authorization header: expected Bearer <token>';
-  return violation(401, RULE.auth, problem, message, 'authorization');
+  return violation(401, ruleId, problem, message, 'authorization');
 }
 
 /** The media type of a Content-Type header, lower-case, without parameters ('' if none). */

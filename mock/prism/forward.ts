@@ -7,6 +7,7 @@
 import { Agent, request, STATUS_CODES } from 'node:http';
 import { rule, type Operation } from '../../spec/index.js';
 import { errorCodesFor, violation } from '../errors/answer-policy.js';
+import { canonicalAuthorization, readBearer } from '../http/bearer.js';
 import { asksForError } from '../http/steering-headers.js';
 import { rejection, type Answer, type Exchange, type Step } from '../core/exchange.js';
 import { askedAnswer } from '../core/steps/steering.js';
@@ -18,8 +19,15 @@ const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after'];
 
 const RULE = { no5xx: rule('request.no-5xx-on-bad-input').id, declared: rule('response.status-declared').id };
 
-/** Prism compares the scheme word case-sensitively; HTTP does not, and the gate checked it. */
-const prismAuthorization = (header: string): string => header.trim().replace(/^bearer[ \t]+/i, 'Bearer ');
+/**
+ * Prism judges Bearer auth its own way (`/^Bearer\s.+$/`: the scheme word case-sensitive, a tab
+ * or `Bearer a b` let through); the gate already judged the header by the spec's pattern, so
+ * Prism is sent the token in its canonical spelling.
+ */
+const prismAuthorization = (header: string): string => {
+  const read = readBearer(header);
+  return 'token' in read ? canonicalAuthorization(read.token) : header;
+};
 
 const unreachable = (e: unknown): Answer => rejection(violation(500, RULE.no5xx, 'internal_error', `The mock's Prism is not reachable: ${(e as Error).message}`));
 

@@ -16,6 +16,8 @@ import {
   operation,
   operations,
   readCompiledCache,
+  readCompiledResponses,
+  responsesCacheBeside,
   specText,
   writeCompiledCache,
 } from '../index.js';
@@ -90,6 +92,30 @@ describe('compiled cache', () => {
     expect(verdict(validators['listFineTuningJobs.query']!, { limit: '3' }).value).toEqual({ limit: 3 });
   });
 
+  it('writes the response validators beside it: one for every declared answer, agreeing with the compiled ones on the example and broken answers', () => {
+    const file = freshFile();
+    writeCompiledCache(file);
+    const key = readCompiledCache(file)!.key;
+    const validators = readCompiledResponses(responsesCacheBeside(file), key)!;
+    const declared = operations.flatMap((op) => [...op.responses.keys()].map((status) => `${op.operationId}.${status}`));
+    expect(Object.keys(validators).sort()).toEqual(declared.sort());
+    let compared = 0;
+    for (const op of operations) {
+      for (const [status, res] of op.responses) {
+        for (const example of Object.values(res.examples)) {
+          const broken = { ...(example as object), object: 42, unknown_field: true };
+          for (const body of [example, broken]) {
+            expect(verdict(validators[`${op.operationId}.${status}`]!, body), `${op.operationId} ${status}`).toEqual(verdict(res.validate, body));
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+    // Only with the main cache's key.
+    expect(readCompiledResponses(responsesCacheBeside(file), 'another-key')).toBeUndefined();
+  });
+
   it('is ignored when openapi.yaml changed since it was written', () => {
     const file = freshFile();
     writeCompiledCache(file);
@@ -123,6 +149,10 @@ describe('compiled cache', () => {
         errors: [{ keyword: 'maxLength', instancePath: '/suffix' }],
       });
       expect(fromCache.validateBody(create, { training_files: ['file-abc123'], suffix: '😀'.repeat(16) })).toMatchObject({ ok: true });
+      // Answers are judged by the responses' cache: standalone code, not a validator compiled now (which carries its schemaEnv).
+      const answer = create.responses.get(200)!;
+      expect('schemaEnv' in answer.validate).toBe(false);
+      expect(answer.validate(answer.examples[Object.keys(answer.examples)[0]!])).toBe(true);
 
       writeCompiledCache(file, 'stale');
       vi.resetModules();

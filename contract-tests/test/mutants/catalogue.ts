@@ -303,6 +303,15 @@ export const mutants: Mutant[] = [
     request: (r) => (/^Bearer /.test(r.headers.authorization ?? '') || !r.headers.authorization ? r : jsonAnswer(401, errorBody(violation(401, 'auth.bearer', 'invalid_authorization', 'Send Authorization: Bearer <token>', 'authorization')))),
   },
   {
+    name: 'auth-tab-separator-accepted',
+    fault: 'A tab between "Bearer" and the token is accepted (as Prism\'s own /^Bearer\\s.+$/ does); the spec\'s pattern takes spaces only.',
+    breaks: 'auth.bearer.shape',
+    request: (r) => {
+      const tabbed = /^(bearer)\t+(\S+)$/i.exec(r.headers.authorization ?? '');
+      return tabbed ? { ...r, headers: { ...r.headers, authorization: `${tabbed[1]} ${tabbed[2]}` } } : r;
+    },
+  },
+  {
     name: 'oversized-body-parsed-anyway',
     fault: 'A create body over x-vaero-max-body-bytes is parsed and judged instead of answered 413.',
     breaks: 'request.body-size',

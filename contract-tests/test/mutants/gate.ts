@@ -8,7 +8,7 @@
  * its generated checks, not only with the labelled fixtures (contract-tests/test/gate-mutants.test.ts).
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { errorBody, firstViolation, type Violation } from '../../../mock/errors/answer-policy.js';
+import { errorBody, firstViolation, violation, type Violation } from '../../../mock/errors/answer-policy.js';
 import { operation, validateBody, type SchemaObject } from '../../../spec/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
 
@@ -67,6 +67,21 @@ export const gateMutants: Mutant[] = [
       const sorted = Object.fromEntries(Object.entries(schema.properties ?? {}).sort(([a], [b]) => a.localeCompare(b)));
       return errors.length > 1 ? firstViolation(errors, { ...schema, properties: sorted } as SchemaObject) : undefined;
     }),
+  },
+  {
+    name: 'gate-syntax-before-content-type',
+    fault: 'The gate parses a create body before it judges the content type: a malformed body sent as text/plain is 400 invalid_json, not 415.',
+    breaks: 'request.check-order',
+    request: (r) => {
+      const type = (r.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (r.method !== 'POST' || r.path !== create.path || !r.headers.authorization || type === 'application/json') return r;
+      try {
+        JSON.parse(r.body.toString('utf8'));
+        return r;
+      } catch {
+        return jsonAnswer(violation(400, 'request.malformed-json', 'invalid_json', 'The request body is not valid JSON'));
+      }
+    },
   },
   {
     name: 'gate-unknown-field-param-null',

@@ -98,15 +98,18 @@ describe('1. route', () => {
 
 describe('2. auth', () => {
   it.each([
-    [undefined, 'missing_authorization'],
-    ['', 'missing_authorization'],
-    ['Basic dXNlcjpwYXNzd29yZA==', 'invalid_authorization'],
-    ['Bearer', 'invalid_authorization'],
-    ['Bearer a b', 'invalid_authorization'],
-    ['tok-1', 'invalid_authorization'],
-  ])('Authorization %j is 401 param authorization, code %s', async (header, code) => {
+    [undefined, 'missing_authorization', 'auth.bearer'],
+    ['', 'missing_authorization', 'auth.bearer'],
+    ['Basic dXNlcjpwYXNzd29yZA==', 'invalid_authorization', 'auth.bearer'],
+    ['Bearer', 'invalid_authorization', 'auth.bearer'],
+    ['tok-1', 'invalid_authorization', 'auth.bearer'],
+    // Bearer spelt in a way the spec's x-vaero-credentials-pattern refuses: rule auth.bearer.shape.
+    ['Bearer a b', 'invalid_authorization', 'auth.bearer.shape'],
+    ['Bearer\ttok-1', 'invalid_authorization', 'auth.bearer.shape'],
+    ['Bearer t\u00f6k', 'invalid_authorization', 'auth.bearer.shape'],
+  ])('Authorization %j is 401 param authorization, code %s, rule %s', async (header, code, ruleId) => {
     const a = await call('GET', '/v1/fine_tuning/jobs', header === undefined ? {} : { authorization: header });
-    expect(verdict(a)).toEqual({ status: 401, param: 'authorization', code, ruleId: 'auth.bearer' });
+    expect(verdict(a)).toEqual({ status: 401, param: 'authorization', code, ruleId });
   });
 
   it('is checked after the route and before the body: no auth and a broken body is 401', async () => {

@@ -68,7 +68,7 @@ async function answerAdmin(service: StubService, req: RequestReader): Promise<An
   const route = ROUTES[`${req.method} ${path}`];
   if (!route) return rejection(violation(404, RULES.unknownRoute, 'route_not_found', `No route ${req.method} ${ADMIN_PREFIX.slice(0, -1)}${path}`));
   const bearer = readBearer(req.header('authorization'));
-  const org = 'problem' in bearer ? err(authViolation(bearer.problem)) : service.authenticate(bearer.token);
+  const org = 'problem' in bearer ? err(authViolation(bearer.problem, bearer.ruleId)) : service.authenticate(bearer.token);
   if (!org.ok) return rejection(org.error);
   let body: unknown;
   if (route.maxBody !== undefined) {

@@ -1,81 +1,23 @@
 /**
- * The Express 5 adapter of the stub: it lists the stub's steps of the request core
- * (mock/core) and only reads the request and writes the answer. The sequence itself (route,
- * auth and organization, latency, steering headers, the body's checks, then the service's
- * state) is the core's, shared with the MSW handlers and the Prism front.
+ * The Express 5 app of the stub: the stub's handler (./handler.ts, the request core's steps)
+ * as its one handler. `vaero stub` listens with it (../server.ts); mount it in your own app or
+ * drive it with supertest.
  */
 import express, { type Express } from 'express';
-import { validateResponse } from '../../../spec/index.js';
-import { errorBody, violation } from '../../errors/answer-policy.js';
-import { createService, type ServiceOptions, type StubService } from '../service/service.js';
-import { RULES } from '../service/rules.js';
-import { admin } from './admin.js';
-import { clientErrorListener } from '../../http/client-error.js';
-import { createRequestLog, type LogSink, type RequestLog } from '../../http/log.js';
-import { nodeHandler } from '../../http/node-adapter.js';
-import type { Finisher } from '../../core/exchange.js';
-import { composeRespond } from '../../core/respond.js';
-import { cors } from '../../core/steps/cors.js';
-import { route } from '../../core/steps/route.js';
-import { caller, organization } from '../../core/steps/organization.js';
-import { latency } from '../../core/steps/latency.js';
-import { simulate, steering } from '../../core/steps/steering.js';
-import { mockFail } from '../../core/steps/mock-fail.js';
-import { input } from '../../core/steps/input.js';
-import { state } from '../../core/steps/state.js';
-import { recordRequest } from '../../core/steps/request-entry.js';
+import { createStubHandler, type StubOptions } from './handler.js';
 
-export interface StubOptions extends ServiceOptions {
-  /** An already built service (otherwise one is created from the other options). */
-  service?: StubService;
-  /** Validate every response against the spec at run time and log what breaks it. */
-  debug?: boolean;
-  /** Where log lines go (default: stdout); false: no request log. */
-  log?: LogSink | false;
-  /** Origins besides loopback ones that may read answers with credentials (--cors-origins). */
-  corsOrigins?: readonly string[];
-}
-
+export type { StubOptions } from './handler.js';
 export { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER, PREFER_HEADER } from './headers.js';
 
-/** --debug: each answer checked against the spec, a DEBUG line for one that breaks it. */
-function debugCheck(log: RequestLog): Finisher {
-  return (x, a) => {
-    if (!x.operation || a.payload instanceof Uint8Array) return;
-    const check = validateResponse(x.operation, a.status, a.rejection && a.body === undefined ? errorBody(a.rejection) : a.body);
-    if (check.ok) return;
-    const why = check.reason === 'schema' ? `breaks ${check.ruleIds.join(', ')}: ${check.errors.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}` : `status ${a.status} is not declared`;
-    log(`DEBUG ${x.reader.method} ${x.reader.url}: the stub's ${a.status} answer ${why}`);
-  };
-}
-
 export function createApp(options: StubOptions = {}): Express {
-  const service = options.service ?? createService(options);
-  const log = createRequestLog(options.log);
-
-  // The stub's sequence: each step answers or passes on (mock/core/steps).
-  const respond = composeRespond(
-    [cors(options.corsOrigins), admin(service), caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
-    options.debug && log ? [recordRequest(service), debugCheck(log)] : [recordRequest(service)],
-  );
-
-  const serve = nodeHandler({
-    respond,
-    log,
-    // Anything thrown is the stub's fault: a 500 in the envelope, never a stack trace.
-    internalError: (error, req) => {
-      process.stderr.write(`vaero stub: internal error on ${req.method} ${req.url}: ${(error as Error)?.message ?? String(error)}\n`);
-      return violation(500, RULES.noServerErrorOnBadInput, 'internal_error', 'The server had an error while processing the request');
-    },
-  });
-
+  const stub = createStubHandler(options);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   // One handler, no router layers: the core does the routing.
-  app.use(serve);
-  app.locals.service = service;
+  app.use(stub.handle);
+  app.locals.service = stub.service;
   // For the server that listens with this app: requests Node's parser rejects, answered in the envelope and logged.
-  app.locals.onClientError = clientErrorListener(log);
+  app.locals.onClientError = stub.onClientError;
   return app;
 }
