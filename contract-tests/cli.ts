@@ -30,6 +30,7 @@ interface TestFlags {
   progress?: boolean;
   maxWait: number;
   requestTimeout: number;
+  serverRequestTimeout?: number;
   deadline: number;
   maxResponseBytes: number;
   job?: string;
@@ -176,6 +177,7 @@ export function registerTestCommand(program: Command): void {
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--max-wait <duration>', 'total time to wait out 429s (Retry-After) before the run ends inconclusive: ms, or 120s, 2m', duration('--max-wait'), DEFAULTS.maxWaitMs)
     .option('--request-timeout <duration>', 'how long one answer may take, body included; 3 requests in a row unanswered within it and the server is taken for gone: ms, or 30s', duration('--request-timeout', 1), DEFAULTS.requestTimeoutMs)
+    .option('--server-request-timeout <duration>', "the server's own request timeout: given, a request stalled halfway is judged 408 (request.timeout), waiting at most this plus --request-timeout; without it that rule is skipped: ms, or 30s", duration('--server-request-timeout', 1))
     .option('--deadline <duration>', 'the whole run\'s time: what is left after it is not judged (deadline), and cleanup gets one more --request-timeout: ms, or 600s, 10m', duration('--deadline', 1), DEFAULTS.deadlineMs)
     .option('--max-response-bytes <size>', 'how much of one answer is read: a longer answer breaks response.size and is judged as far as it was read (16777216, 512KiB, 16MiB)', byteSize('--max-response-bytes'), DEFAULTS.maxResponseBytes)
     .option('--job <id>', "an existing succeeded job of organization A's: the post-success rules are judged on it when the run's own jobs do not finish within --job-timeout (a service whose jobs take hours)")
@@ -221,6 +223,7 @@ export function registerTestCommand(program: Command): void {
         numRuns: flags.numRuns,
         maxWaitMs: flags.maxWait,
         requestTimeoutMs: flags.requestTimeout,
+        ...(flags.serverRequestTimeout !== undefined ? { serverRequestTimeoutMs: flags.serverRequestTimeout } : {}),
         deadlineMs: flags.deadline,
         maxResponseBytes: flags.maxResponseBytes,
         ...(flags.job ? { jobId: flags.job } : {}),

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { operation, specPath, type FineTuningJob } from '../spec/index.js';
 import { sharedFileIds } from '../fixtures/index.js';
 import { checks, type Check } from './checks/index.js';
+import { CONNECTION_CHECK, connectionFixturesRefused } from './checks/connections.js';
 import { DeadlineReached, HttpClient, NotTheApi, Unreachable, WaitExhausted, type FetchLike } from './http/client.js';
 import type { Clock } from './clock.js';
 import type { Exchange } from './http/exchange.js';
@@ -55,6 +56,12 @@ export interface ContractSuiteOptions {
   level?: Level;
   /** The checks to run (default: every check; tests run a part, e.g. without the fixture checks). */
   checks?: readonly Check[];
+  /**
+   * The server's own request timeout (--server-request-timeout): given, a request stalled halfway
+   * is judged 408 (rule request.timeout), waiting at most this plus requestTimeoutMs; without it
+   * that rule is skipped by configuration.
+   */
+  serverRequestTimeoutMs?: number;
 }
 
 import { DEFAULTS } from './defaults.js';
@@ -178,8 +185,10 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
   const { stop } = await probe(client, options);
   const job = options.jobId && !stop ? await givenJob(client, options.jobId) : undefined;
 
+  // The connection check is given the figures it waits by (the runner passes checks no options).
+  const connections = connectionFixturesRefused({ requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, ...(options.serverRequestTimeoutMs !== undefined ? { serverRequestTimeoutMs: options.serverRequestTimeoutMs } : {}) });
   const report = await runChecks(
-    options.checks ?? checks,
+    (options.checks ?? checks).map((c) => (c.id === CONNECTION_CHECK ? connections : c)),
     client,
     {
       profile,

@@ -632,6 +632,8 @@ export const idPrefixes = {
 };
 const limitSchema = resolve<OpenAPIV3_1.ParameterObject>({ $ref: '#/components/parameters/Limit' }).schema as SchemaObject;
 export const listLimits = { default: limitSchema.default as number, max: limitSchema.maximum as number };
+/** x-vaero-max-header-bytes: headers longer in all (request line included) are refused with 431 before any operation. */
+export const maxHeaderBytes = (document as unknown as Record<string, unknown>)['x-vaero-max-header-bytes'] as number;
 /** The base path of the real service (servers[0]); implementations serve the spec's paths under it. */
 export const basePath = new URL(document.servers?.[0]?.url ?? 'http://localhost/v1').pathname.replace(/\/$/, '');
 

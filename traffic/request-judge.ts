@@ -188,7 +188,9 @@ async function bodyLayer(op: Operation, req: TrafficRequest, out: RequestJudgeme
     const checked = validateForm(op, fields);
     if (!checked.ok) return void out.violations.push(...bodyViolations(schema, checked.errors, fields));
     out.held.push('request.schema');
-    for (const p of read.parts.filter((x) => x.file && declared.includes(x.name))) {
+    // A part sent more than once counts with its first (request.unknown-parameters): only the first file part is read.
+    const firstOfName = read.parts.filter((x, i) => read.parts.findIndex((y) => y.name === x.name) === i);
+    for (const p of firstOfName.filter((x) => x.file && declared.includes(x.name))) {
       if (!isText(p.bytes)) out.violations.push({ ruleId: 'files.text-only', status: 400, param: p.name, code: 'invalid_file_format', message: `the file ${p.file!.filename || p.name} is not UTF-8 text` });
       else out.held.push('files.text-only');
     }

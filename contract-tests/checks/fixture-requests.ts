@@ -5,7 +5,8 @@
  * the scheme word as the fixture spells it.
  */
 import { readFileSync } from 'node:fs';
-import { operation, readCredentials } from '../../spec/index.js';
+import { maxHeaderBytes, operation, readCredentials } from '../../spec/index.js';
+import { PADDING_HEADER } from '../../fixtures/http.js';
 import { sharedFileIds, trainingFiles, type MultipartFile, type RequestFixture } from '../../fixtures/index.js';
 import type { SendOptions } from '../http/client.js';
 
@@ -50,7 +51,7 @@ export function fixtureRequest(f: RequestFixture, subs: Substitutions): SendOpti
   const ids = f.valid ? subs.ids : new Map<string, string>();
   const pathParams = replaceIds(f.pathParams ?? {}, ids) as Record<string, string>;
   const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''));
-  const o: SendOptions = { method: op.method, path, ...(f.query ? { query: replaceIds(f.query, ids) as Record<string, string> } : {}) };
+  const o: SendOptions = { method: op.method, path, ...(f.query ? { query: replaceIds(f.query, ids) as Record<string, string | string[]> } : {}) };
 
   const headers: Record<string, string | null> = {};
   let as: SendOptions['as'] = 'a';
@@ -70,17 +71,25 @@ export function fixtureRequest(f: RequestFixture, subs: Substitutions): SendOpti
   }
 
   if (f.body !== undefined && f.contentType?.startsWith('multipart/form-data')) {
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string | string[]> = {};
     const files: NonNullable<SendOptions['multipart']>['files'] = [];
-    for (const [k, v] of Object.entries(f.body as Record<string, unknown>)) {
-      if (isMultipartFile(v)) files.push({ field: k, filename: v.filename, contentType: v.type ?? 'text/plain', content: readFileSync(trainingFiles[v.trainingFile]) });
-      else fields[k] = String(v);
+    // A list value is its part sent once per item, in order (a repeated part: the first counts).
+    for (const [k, all] of Object.entries(f.body as Record<string, unknown>)) {
+      for (const v of Array.isArray(all) ? all : [all]) {
+        if (isMultipartFile(v)) files.push({ field: k, filename: v.filename, contentType: v.type ?? 'text/plain', content: readFileSync(trainingFiles[v.trainingFile]) });
+        else fields[k] = Array.isArray(all) ? [...((fields[k] as string[] | undefined) ?? []), String(v)] : String(v);
+      }
     }
     o.multipart = { fields, files };
   } else if (f.rawBody !== undefined || f.body !== undefined) {
     o.raw = f.rawBody !== undefined ? replaceIdsInRaw(f.rawBody, ids) : JSON.stringify(replaceIds(f.body, ids));
     if (f.rawBodyEncoding) o.rawEncoding = f.rawBodyEncoding;
     if (!('content-type' in headers)) headers['content-type'] = f.contentType ?? 'application/json';
+  }
+  // Headers over the spec's figure whatever else they hold: refused before any operation.
+  if (f.oversizeHeaders) {
+    headers[PADDING_HEADER] = 'x'.repeat(maxHeaderBytes);
+    o.beforeOperation = true;
   }
   o.as = as;
   o.headers = headers;

@@ -15,7 +15,10 @@ import {
   jobSucceedsWithModelName,
   retrievedJobIsStable,
 } from './jobs.js';
+import { connectionFixturesRefused } from './connections.js';
+import { DEFAULTS } from '../defaults.js';
 import { paginationNeitherSkipsNorRepeats } from './pagination.js';
+import { situationsHold } from './situations.js';
 import { everyOperationAnswers, unknownRouteIs404 } from './routes.js';
 import type { Check } from './types.js';
 
@@ -28,9 +31,12 @@ export const checks: readonly Check[] = [
   defaultsApplied,
   retrievedJobIsStable,
   paginationNeitherSkipsNorRepeats,
+  situationsHold,
   everyOperationAnswers,
   validFixturesAccepted,
   invalidFixturesRejected,
+  // Without the server's request timeout (--server-request-timeout), stalls are skipped by configuration.
+  connectionFixturesRefused({ requestTimeoutMs: DEFAULTS.requestTimeoutMs }),
   generatedValidBodies,
   generatedInvalidBodies,
   generatedInvalidQueries,

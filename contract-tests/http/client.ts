@@ -22,7 +22,8 @@ export interface SendOptions {
   method: string;
   /** Path relative to the base URL, e.g. /fine_tuning/jobs/ftjob-1/cancel. */
   path: string;
-  query?: Record<string, string>;
+  /** A list value is the parameter repeated, once per value, in order. */
+  query?: Record<string, string | string[]>;
   as?: Identity;
   /** The Authorization value's text before and after the token (default `Bearer ` and nothing; tests a spelling such as the scheme word's case). */
   credentials?: { before: string; after: string };
@@ -34,9 +35,12 @@ export interface SendOptions {
   raw?: string;
   /** How `raw` becomes bytes: utf8 (default), or latin1 (one byte per character: a body that is not UTF-8). */
   rawEncoding?: 'utf8' | 'latin1';
-  multipart?: { fields: Record<string, string>; files: { field: string; filename: string; contentType: string; content: Uint8Array }[] };
+  /** A field's list value is its part sent once per value, in order. */
+  multipart?: { fields: Record<string, string | string[]>; files: { field: string; filename: string; contentType: string; content: Uint8Array }[] };
   /** Cleanup requests may go over the budget: what the run created is removed anyway. */
   exempt?: boolean;
+  /** A request the HTTP layer refuses before any operation (headers too large): its answer is no operation's. */
+  beforeOperation?: boolean;
   /** Called with each 429 this request met before it is waited out (instead of the client's onRateLimited). */
   onRateLimited?: (ex: Exchange) => void;
 }
@@ -329,7 +333,7 @@ export class HttpClient {
     if (this.timeLeft(o.exempt) <= 0) throw this.deadlineError();
     this.used++;
     const seq = ++this.seq;
-    const qs = o.query && Object.keys(o.query).length ? '?' + new URLSearchParams(o.query).toString() : '';
+    const qs = o.query && Object.keys(o.query).length ? '?' + new URLSearchParams(Object.entries(o.query).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : v.map((one) => [k, one])))).toString() : '';
     const url = this.baseUrl + o.path + qs;
 
     const headers: Record<string, string> = {};
@@ -350,7 +354,7 @@ export class HttpClient {
       body = Buffer.from(o.raw, o.rawEncoding ?? 'utf8');
     } else if (o.multipart) {
       const form = new FormData();
-      for (const [k, v] of Object.entries(o.multipart.fields)) form.append(k, v);
+      for (const [k, v] of Object.entries(o.multipart.fields)) for (const one of typeof v === 'string' ? [v] : v) form.append(k, one);
       for (const f of o.multipart.files) form.append(f.field, new Blob([new Uint8Array(f.content)], { type: f.contentType }), f.filename);
       body = form;
       multipart = {
@@ -373,7 +377,7 @@ export class HttpClient {
       ...(multipart ? { multipart } : {}),
       ...(recordedBody !== undefined && o.raw !== undefined && o.rawEncoding === 'latin1' ? { bodyEncoding: 'latin1' as const } : {}),
     };
-    const operationId = matchOperation(o.method, o.path)?.operation.operationId;
+    const operationId = o.beforeOperation ? undefined : matchOperation(o.method, o.path)?.operation.operationId;
     const started = performance.now();
     let response: RecordedResponse | undefined;
     let error: string | undefined;

@@ -54,7 +54,7 @@ export function toCurl(req: RecordedRequest): string {
     lines.push(`--header ${quoteHeader(headerName(name), value)}`);
   }
   if (req.multipart) {
-    for (const [k, v] of Object.entries(req.multipart.fields)) lines.push(`--form ${quote(`${k}=${v}`)}`);
+    for (const [k, v] of Object.entries(req.multipart.fields)) for (const one of typeof v === 'string' ? [v] : v) lines.push(`--form ${quote(`${k}=${one}`)}`);
     for (const f of req.multipart.files) lines.push(`--form ${quote(`${f.field}=@${f.filename};type=${f.contentType}`)}`);
   } else if (req.bodyBytes !== undefined) {
     // Too long to show: the request carried this many bytes (the report keeps the start of them).

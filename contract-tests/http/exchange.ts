@@ -21,7 +21,8 @@ export interface RecordedRequest {
   bodyBytes?: number;
   /** A multipart body: its fields, and files by name and filename. */
   multipart?: {
-    fields: Record<string, string>;
+    /** A list: the part sent once per value, in order. */
+    fields: Record<string, string | string[]>;
     /** Each file part; its content as `text` (UTF-8) or `base64` when at most 64 KiB, so a reproduction can recreate it. */
     files: { field: string; filename: string; contentType: string; bytes: number; text?: string; base64?: string }[];
   };

@@ -29,7 +29,7 @@ export class Provenance {
 
   /** The run's ids a request names, with the exchanges that made them (before it). */
   private named(req: RecordedRequest, before: number): [string, Exchange][] {
-    const text = [req.url, req.body ?? '', ...Object.values(req.multipart?.fields ?? {})].join('\n');
+    const text = [req.url, req.body ?? '', ...Object.values(req.multipart?.fields ?? {}).flat()].join('\n');
     return [...this.creators].filter(([id, ex]) => ex.seq < before && text.includes(id));
   }
 

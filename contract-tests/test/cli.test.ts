@@ -52,10 +52,11 @@ function noTokens(...texts: string[]): void {
 
 describe('vaero test against the stub', () => {
   it('exits 0, prints a progress line and the verdict, and writes the three reports', async () => {
-    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: TEST_SPEED, log: false });
+    // The stub's request timeout, told to the suite: the stalled-request fixture is judged too (request.timeout).
+    const stub = await startStub({ port: 0, host: '127.0.0.1', speed: TEST_SPEED, log: false, requestTimeoutMs: 3000 });
     try {
       const files = { junit: join(dir, 'ok.xml'), json: join(dir, 'ok.json'), html: join(dir, 'ok.html') };
-      const run = await vaero(['--base-url', stub.baseUrl, '--profile', 'full', '--seed', '11', '--job-timeout', '10000', '--junit', files.junit, '--json', files.json, '--html', files.html], {
+      const run = await vaero(['--base-url', stub.baseUrl, '--profile', 'full', '--seed', '11', '--job-timeout', '10000', '--server-request-timeout', '3s', '--junit', files.junit, '--json', files.json, '--html', files.html], {
         VAERO_TOKEN: TOKEN,
         VAERO_TOKEN_B: TOKEN_B,
       });

@@ -18,6 +18,8 @@ import { mutants } from './mutants/catalogue.js';
 import { json, manualTime, startMutant, withJson } from './mutants/front.js';
 
 const SEED = 20260101;
+/** The full stub's request timeout, told to the suite (--server-request-timeout). */
+const STUB_REQUEST_TIMEOUT_MS = 3000;
 const tokens = { token: 'contract-org-a', tokenB: 'contract-org-b' };
 
 function brokenSummary(r: Report): string {
@@ -30,9 +32,11 @@ function brokenSummary(r: Report): string {
 describe.concurrent('the correct implementations pass', () => {
   it('the stub conforms in full, every check ran', async () => {
     const time = manualTime();
-    const stub = await startStub({ port: 0, host: '127.0.0.1', service: createService({ clock: time.clock }), log: false });
+    // A short request timeout, given to the suite too, so the stalled-request fixture is judged (request.timeout) and soon;
+    // long enough for the 8 MiB over-size upload to arrive on a busy machine (else it is, rightly, 408).
+    const stub = await startStub({ port: 0, host: '127.0.0.1', service: createService({ clock: time.clock }), log: false, requestTimeoutMs: STUB_REQUEST_TIMEOUT_MS });
     try {
-      const r = await runContractSuite({ baseUrl: stub.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000, sleep: time.sleep });
+      const r = await runContractSuite({ baseUrl: stub.baseUrl, ...tokens, profile: 'full', seed: SEED, jobTimeoutMs: 10_000, sleep: time.sleep, serverRequestTimeoutMs: STUB_REQUEST_TIMEOUT_MS });
       expect(brokenSummary(r)).toBe('');
       expect(r.outcome).toBe('conform');
       expect(r.checks.filter((c) => c.status === 'skipped').map((c) => `${c.id}: ${c.skipReason}`)).toEqual([]);

@@ -20,7 +20,7 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request 
 export function parserViolation(err: ParserError): Violation {
   const why = err.reason ?? err.message;
   if (err.code === 'HPE_HEADER_OVERFLOW') return violation(431, rule('request.no-5xx-on-bad-input').id, 'headers_too_large', `The request's headers are too large (${why})`);
-  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return violation(408, rule('request.no-5xx-on-bad-input').id, 'request_timeout', 'The request did not arrive in time');
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return violation(408, rule('request.timeout').id, 'request_timeout', 'The request did not arrive in time');
   return violation(400, rule('request.no-5xx-on-bad-input').id, 'malformed_request', `The request is not valid HTTP/1.1: ${why}`);
 }
 

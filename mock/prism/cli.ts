@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { corsOriginsOption } from '../../cors/option.js';
+import { requestTimeoutOption } from '../http/request-timeout-option.js';
 import type { startPrismMock } from './index.js';
 
 /** The reference's curl example, pointed at a base URL. */
@@ -36,7 +37,8 @@ export function registerMockCommand(program: Command): void {
     .option('-H, --host <host>', 'host to listen on', '127.0.0.1')
     .option('--verbose', "also print Prism's own log lines", false)
     .addOption(corsOriginsOption())
-    .action(async (opts: { port: number; host: string; verbose: boolean; corsOrigins?: string[] }) => {
+    .addOption(requestTimeoutOption())
+    .action(async (opts: { port: number; host: string; verbose: boolean; corsOrigins?: string[]; requestTimeout: number }) => {
       const log = (line: string) => process.stdout.write(line + '\n');
       let mock: Awaited<ReturnType<typeof startPrismMock>> | undefined;
       try {
@@ -47,6 +49,7 @@ export function registerMockCommand(program: Command): void {
           host: opts.host,
           verbose: opts.verbose,
           corsOrigins: opts.corsOrigins,
+          requestTimeoutMs: opts.requestTimeout,
           log,
           // Without Prism the mock can only answer 500: better to stop and say why.
           onPrismExit: (why) => {

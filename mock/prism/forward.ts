@@ -11,6 +11,7 @@ import { canonicalAuthorization, readBearer } from '../http/bearer.js';
 import { asksForError } from '../http/steering-headers.js';
 import { rejection, type Answer, type Exchange, type Step } from '../core/exchange.js';
 import { askedAnswer } from '../core/steps/steering.js';
+import { firstParts, firstQueryValues } from './first-values.js';
 import { parseViolationsHeader, translateViolations } from './translate.js';
 
 /** Headers of Prism's answer that are about its body, not about Prism. */
@@ -78,14 +79,16 @@ export function forward(prismUrl: string, judge: 'spec' | 'prism'): Step {
   const agent = new Agent({ keepAlive: true });
   return async (x) => {
     const { operation: op, path, search, raw } = x.request!;
-    const body = op.requestMediaTypes.length ? (raw ?? new Uint8Array(0)) : undefined;
     const contentType = x.reader.header('content-type');
+    // A parameter or part sent twice reaches Prism once, with its first value, as the gate read it.
+    const sent = op.requestMediaTypes.length ? (raw ?? new Uint8Array(0)) : undefined;
+    const body = sent && contentType?.toLowerCase().startsWith('multipart/form-data') ? firstParts(sent, contentType) : sent;
     const prefer = x.steering!.prefer;
     let answer: PrismAnswer;
     try {
       // GET for a HEAD (Node then sends the headers only). No Accept: Prism then answers in the
       // media type the spec declares, as the real API would.
-      answer = await askPrismHttp(agent, prismUrl + path + search, op.method.toUpperCase(), {
+      answer = await askPrismHttp(agent, prismUrl + path + firstQueryValues(search), op.method.toUpperCase(), {
         authorization: prismAuthorization(x.reader.header('authorization')!),
         ...(body && contentType ? { 'content-type': contentType } : {}),
         // Prism's own preferences (example=, dynamic=true, code=2xx), as read by readSteering.
@@ -137,7 +140,7 @@ async function askPrism(prismUrl: string, x: Exchange): Promise<Answer> {
     const body = validBodyFor(op);
     const headers: Record<string, string> = { authorization: prismAuthorization(x.reader.header('authorization')!), prefer: steering.prefer! };
     if (typeof body === 'string') headers['content-type'] = 'application/json'; // a FormData sets its own
-    answer = await fetch(prismUrl + x.head!.path + x.head!.search, { method: op.method.toUpperCase(), headers, body });
+    answer = await fetch(prismUrl + x.head!.path + firstQueryValues(x.head!.search), { method: op.method.toUpperCase(), headers, body });
   } catch (e) {
     return unreachable(e);
   }

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basePath } from '../../spec/index.js';
 import type { Resolve } from '../optional-peer.js';
+import { serverLimits } from '../http/server-limits.js';
 import { startPrismProcess } from './prism-process.js';
 
 export interface PrismMockOptions {
@@ -28,6 +29,8 @@ export interface PrismMockOptions {
   onPrismExit?: (why: string) => void;
   /** Origins besides loopback ones that may read answers with credentials (--cors-origins). */
   corsOrigins?: readonly string[];
+  /** A request not received in full within it is answered 408 request_timeout (default Node's 300000 ms). */
+  requestTimeoutMs?: number;
   /** How the Prism CLI (an optional peer) is found; without it the start fails with one line saying what to install. */
   resolve?: Resolve;
 }
@@ -51,7 +54,7 @@ export async function startPrismMock(options: PrismMockOptions = {}): Promise<Pr
     throw e;
   });
   const front = createFront({ prismUrl: prism.url, judge: options.judge, log: options.log, corsOrigins: options.corsOrigins });
-  const server = createServer(front).listen(options.port ?? 4010, host);
+  const server = createServer(serverLimits(options.requestTimeoutMs), front).listen(options.port ?? 4010, host);
   server.on('clientError', front.onClientError);
   try {
     await once(server, 'listening');

@@ -1,6 +1,7 @@
 /** `vaero stub`: start the stateful stub (flags, or VAERO_* environment variables). */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { corsOriginsOption } from '../../cors/option.js';
+import { requestTimeoutOption } from '../http/request-timeout-option.js';
 import { ADMIN_FAIL_NEXT_PATH, ADMIN_PREFIX, MOCK_FAIL_HEADER, MOCK_FAIL_MESSAGE_HEADER, MOCK_STATUS_HEADER } from './http/headers.js';
 
 function portNumber(value: string): number {
@@ -30,6 +31,7 @@ interface StubFlags {
   debug?: boolean;
   quiet?: boolean;
   corsOrigins?: string[];
+  requestTimeout: number;
 }
 
 export function registerStubCommand(program: Command): void {
@@ -49,6 +51,7 @@ export function registerStubCommand(program: Command): void {
     .addOption(new Option('--debug', 'validate every response against the spec and log violations').env('VAERO_DEBUG'))
     .addOption(new Option('-q, --quiet', 'no request log').env('VAERO_QUIET'))
     .addOption(corsOriginsOption())
+    .addOption(requestTimeoutOption())
     .addHelpText(
       'after',
       [
@@ -84,6 +87,7 @@ export function registerStubCommand(program: Command): void {
           debug: flags.debug ?? false,
           log: flags.quiet ? false : undefined,
           corsOrigins: flags.corsOrigins,
+          requestTimeoutMs: flags.requestTimeout,
         });
       } catch (e) {
         const error = e as NodeJS.ErrnoException;

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { basePath } from '../../spec/index.js';
+import { serverLimits } from '../http/server-limits.js';
 import { createApp, type StubOptions } from './http/app.js';
 import { createService, type StubService } from './service/service.js';
 
@@ -12,6 +13,8 @@ export interface StartOptions extends StubOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** A request not received in full within it is answered 408 request_timeout (default Node's 300000 ms). */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningStub {
@@ -47,7 +50,7 @@ function expressMessageClasses(app: { request: object; response: object }) {
 export async function startStub(options: StartOptions = {}): Promise<RunningStub> {
   const service = options.service ?? createService(options);
   const app = createApp({ ...options, service });
-  const server = createServer(expressMessageClasses(app), app);
+  const server = createServer({ ...expressMessageClasses(app), ...serverLimits(options.requestTimeoutMs) }, app);
   server.on('clientError', app.locals.onClientError as (err: Error, socket: Duplex) => void);
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? '127.0.0.1';

@@ -2,7 +2,7 @@
  * The catalogue of deliberately broken implementations: each is the real stub with ONE
  * fault, and names the rule the contract suite must report broken.
  */
-import { baseModels, createDefaults, operation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
+import { baseModels, createDefaults, maxHeaderBytes, operation, type FineTuningJob, type FineTuningJobList } from '../../../spec/index.js';
 import { admitBody, errorBody, violation } from '../../../mock/errors/answer-policy.js';
 import type { StubService } from '../../../mock/stub/index.js';
 import { json, withJson, type FrontRequest, type FrontResponse, type Mutant } from './front.js';
@@ -211,6 +211,34 @@ export const mutants: Mutant[] = [
       if (!cursor.ok) return r;
       return { ok: true, value: { ...r.value, data: [cursor.value, ...r.value.data].slice(0, page.limit) } };
     }),
+  },
+  {
+    name: 'deleted-cursor-is-unknown',
+    fault: 'A file list asked with after=X, X a file deleted while the client paged, is 400 unknown cursor instead of the page after where X was.',
+    breaks: 'list.order-and-cursor',
+    wrapService: wrap('listFiles', (orig, s) => (org, page) => {
+      if (page.after && !s.retrieveFile(org, page.after).ok) return { ok: false, error: violation(400, 'list.unknown-cursor', 'invalid_value', `after: no file ${page.after}`, 'after') };
+      return orig(org, page);
+    }),
+  },
+  {
+    name: 'repeated-query-last-value-counts',
+    fault: 'A query parameter sent twice counts with its last value, so ?limit=0&limit=1 pages by 1 instead of being 400 (the first value, 0, is out of range).',
+    breaks: 'list.limit',
+    request: (r) => {
+      const last = new URLSearchParams();
+      for (const key of new Set(r.query.keys())) last.set(key, r.query.getAll(key).at(-1)!);
+      return last.toString() === r.query.toString() ? r : { ...r, query: last };
+    },
+  },
+  {
+    name: 'headers-too-large-answered-500',
+    fault: 'Headers longer than x-vaero-max-header-bytes crash the server: 500 instead of 431 headers_too_large.',
+    breaks: 'request.no-5xx-on-bad-input',
+    request: (r) =>
+      Object.entries(r.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) > maxHeaderBytes
+        ? jsonAnswer(500, errorBody(violation(500, 'request.no-5xx-on-bad-input', 'internal_error', 'header buffer overflow')))
+        : r,
   },
   {
     name: 'model-name-ignores-suffix',

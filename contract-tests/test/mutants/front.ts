@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basePath } from '../../../spec/index.js';
+import { basePath, maxHeaderBytes } from '../../../spec/index.js';
 import { createService, ManualClock, startStub, type LifecycleClock, type StubService } from '../../../mock/stub/index.js';
 
 export interface FrontRequest {
@@ -115,7 +115,8 @@ export async function startMutant(m: Mutant, clock?: LifecycleClock): Promise<Ru
   if (!m.request && !m.response && !m.raw) return stub;
   const origin = new URL(stub.baseUrl).origin;
   let seen = 0;
-  const server = createServer((req, res) => {
+  // Headers over the spec's limit reach the stub (which refuses them) or a mutant's fault, not the front's own parser.
+  const server = createServer({ maxHeaderSize: 4 * maxHeaderBytes }, (req, res) => {
     const index = seen++;
     void (async () => {
       const url = new URL(req.url ?? '/', origin);

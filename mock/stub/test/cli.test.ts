@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation, validateResponse } from '../../../spec/index.js';
+import { connectionFixtures, sendStalled } from '../../../fixtures/index.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const bin = join(root, 'dist', 'bin', 'vaero.js');
@@ -145,6 +146,17 @@ describe('vaero stub (the built CLI)', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('--request-timeout (VAERO_REQUEST_TIMEOUT): a request whose body stops halfway is 408 request_timeout once it runs out', async () => {
+    const stub = await startCli(['--request-timeout', '300ms'], { VAERO_PORT: '0', VAERO_QUIET: '1' });
+    const stalled = connectionFixtures.find((f) => f.stall)!;
+    const got = await sendStalled(stub.baseUrl, stalled, { waitMs: 10_000 });
+    expect(got.answered && [got.status, (JSON.parse(got.body) as { error: { code: string } }).error.code]).toEqual([408, 'request_timeout']);
+    stub.child.kill('SIGINT');
+    expect(await exited(stub.child)).toBe(0);
+    const bad = await run(process.execPath, [bin, 'stub', '--request-timeout', 'soon'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    expect((bad as { stderr: string }).stderr).toMatch(/request-timeout/);
   });
 
   it('rejects a bad flag value with a usage error', async () => {
