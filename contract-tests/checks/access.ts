@@ -39,16 +39,22 @@ function refusedCredentials(): RefusedCredentials[] {
   return [...byValue.values()];
 }
 
-/** A value for a path parameter: the run's own job or file in full, else the one a fixture uses. */
-function pathValue(ctx: CheckContext, name: string): string {
+/**
+ * A value for a path parameter: the run's own job or file in full, else the one a fixture uses.
+ * An operation that changes what it names (cancel, delete) always gets the fixture's: a server
+ * that wrongly lets a refused credential through must not take the run's own file or job away
+ * from the checks after this one (its answer, 200 or 404, is no 401 either way).
+ */
+function pathValue(ctx: CheckContext, op: Operation, name: string): string {
+  const changesIt = op.method !== 'get' && op.pathParams.length > 0;
   const own = name.includes('job') ? lendableJob(ctx.state) : ctx.state.fileIds[0];
-  if (ctx.profile === 'full' && own) return own;
+  if (ctx.profile === 'full' && own && !changesIt) return own;
   return requestFixtures.find((f) => f.pathParams?.[name])?.pathParams?.[name] ?? 'unknown';
 }
 
 /** A well-formed request to an operation, whose credentials the caller replaces. */
 function requestFor(ctx: CheckContext, op: Operation): SendOptions {
-  const path = op.path.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(pathValue(ctx, n)));
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(pathValue(ctx, op, n)));
   if (op.operationId === 'uploadFile') return { ...uploadRequest('vaero-contract-auth.txt'), path };
   if (op.requestMediaTypes.includes('application/json')) return { method: op.method, path, json: { training_files: ctx.state.fileIds.slice(0, 1) } };
   return { method: op.method, path };
