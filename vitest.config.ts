@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 30_000,
+    // The spec's and the fixtures' caches, written once from the sources for every file to load.
+    globalSetup: ['./vitest.global-setup.ts'],
     hookTimeout: 60_000,
     // Three files at a time on a 2-core machine: most files spend their time waiting (on servers,
     // child processes, Chromium), which vitest's default (cores - 1: one file at a time) turned

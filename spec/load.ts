@@ -48,7 +48,11 @@ export const loadStandalone = () => requireCjs('ajv/dist/standalone/index.js') a
  * Where the module looks for its cache: dist/spec/compiled.cjs next to the built module (none
  * next to the sources), or the file VAERO_SPEC_CACHE names (tests load a cache from elsewhere).
  */
-export const compiledCachePath = process.env.VAERO_SPEC_CACHE || fileURLToPath(new URL('./compiled.cjs', import.meta.url));
+export const compiledCachePath =
+  process.env.VAERO_SPEC_CACHE ||
+  // Run from the sources (vitest), the cache the test run wrote once from them (vitest.global-setup.ts), so no test file compiles the spec again.
+  (import.meta.url.endsWith('.ts') ? process.env.VAERO_TEST_SPEC_CACHE : undefined) ||
+  fileURLToPath(new URL('./compiled.cjs', import.meta.url));
 
 /** The key a cache must carry to be used by the spec module with this spec. */
 export function compiledCacheKey(text: string = specText): string {
