@@ -16,6 +16,8 @@ export interface ContextOptions {
   seed: number;
   jobTimeoutMs: number;
   numRuns: number;
+  requestTimeoutMs: number;
+  serverRequestTimeoutMs?: number;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -50,6 +52,8 @@ export function checkRun(c: Check, record: RunRecord, client: HttpClient, holds:
     seed: o.seed,
     jobTimeoutMs: o.jobTimeoutMs,
     numRuns: o.numRuns,
+    requestTimeoutMs: o.requestTimeoutMs,
+    ...(o.serverRequestTimeoutMs !== undefined ? { serverRequestTimeoutMs: o.serverRequestTimeoutMs } : {}),
     hasTokenB: client.hasTokenB,
     state,
     client,

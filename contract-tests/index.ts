@@ -8,7 +8,6 @@ import { dirname, join } from 'node:path';
 import { operation, specPath, type FineTuningJob } from '../spec/index.js';
 import { sharedFileIds } from '../fixtures/index.js';
 import { checks, type Check } from './checks/index.js';
-import { CONNECTION_CHECK, connectionFixturesRefused } from './checks/connections.js';
 import { DeadlineReached, HttpClient, NotTheApi, Unreachable, WaitExhausted, type FetchLike } from './http/client.js';
 import type { Clock } from './clock.js';
 import type { Exchange } from './http/exchange.js';
@@ -185,16 +184,16 @@ export async function runContractSuite(options: ContractSuiteOptions): Promise<R
   const { stop } = await probe(client, options);
   const job = options.jobId && !stop ? await givenJob(client, options.jobId) : undefined;
 
-  // The connection check is given the figures it waits by (the runner passes checks no options).
-  const connections = connectionFixturesRefused({ requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, ...(options.serverRequestTimeoutMs !== undefined ? { serverRequestTimeoutMs: options.serverRequestTimeoutMs } : {}) });
   const report = await runChecks(
-    (options.checks ?? checks).map((c) => (c.id === CONNECTION_CHECK ? connections : c)),
+    options.checks ?? checks,
     client,
     {
       profile,
       seed,
       jobTimeoutMs: options.jobTimeoutMs ?? DEFAULTS.jobTimeoutMs,
       numRuns: options.numRuns ?? DEFAULTS.numRuns,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      ...(options.serverRequestTimeoutMs !== undefined ? { serverRequestTimeoutMs: options.serverRequestTimeoutMs } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       sleep: options.sleep ?? ((ms) => client.clock.sleep(ms)),
       toolVersion,

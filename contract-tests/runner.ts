@@ -32,6 +32,9 @@ export interface RunnerOptions {
   seed: number;
   jobTimeoutMs: number;
   numRuns: number;
+  /** --request-timeout, and the server's own request timeout when given (--server-request-timeout). */
+  requestTimeoutMs: number;
+  serverRequestTimeoutMs?: number;
   onProgress?: (p: Progress) => void;
   sleep: (ms: number) => Promise<void>;
   toolVersion: string;

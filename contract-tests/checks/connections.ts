@@ -12,25 +12,17 @@ import { expectRejected } from './expectations.js';
 import { fixtureRequest } from './fixture-requests.js';
 import type { Check, CheckContext } from './types.js';
 
-export const CONNECTION_CHECK = 'connection-fixtures-refused';
-
-export interface ConnectionOptions {
-  /** The server's own request timeout (--server-request-timeout): given, stalled requests are judged. */
-  serverRequestTimeoutMs?: number;
-  /** The suite's bound on one answer (--request-timeout): the wait past the server's timeout. */
-  requestTimeoutMs: number;
-}
-
-async function judgeStall(ctx: CheckContext, f: RequestFixture, o: ConnectionOptions): Promise<void> {
+async function judgeStall(ctx: CheckContext, f: RequestFixture): Promise<void> {
   const ruleId = f.expect.ruleId ?? 'request.timeout';
-  if (o.serverRequestTimeoutMs === undefined) {
+  const server = ctx.serverRequestTimeoutMs;
+  if (server === undefined) {
     return ctx.notJudged(ruleId, `${f.name}: a stalled request is answered when the server's own request timeout runs out; give --server-request-timeout (that figure) to have it judged`, 'configuration');
   }
   // Never past the run's --deadline: what is left of it bounds the wait too.
-  const waitMs = Math.min(o.serverRequestTimeoutMs + o.requestTimeoutMs, ctx.client.timeLeft());
+  const waitMs = Math.min(server + ctx.requestTimeoutMs, ctx.client.timeLeft());
   if (waitMs <= 0) return ctx.notJudged(ruleId, `${f.name}: the run's --deadline came first`, 'deadline');
   const got = await sendStalled(ctx.client.baseUrl, f, { waitMs });
-  if (!got.answered) return ctx.notJudged(ruleId, `${f.name}: ${got.why} (at most --server-request-timeout ${o.serverRequestTimeoutMs} ms plus --request-timeout ${o.requestTimeoutMs} ms, within the --deadline)`, 'server');
+  if (!got.answered) return ctx.notJudged(ruleId, `${f.name}: ${got.why} (at most --server-request-timeout ${server} ms plus --request-timeout ${ctx.requestTimeoutMs} ms, within the --deadline)`, 'server');
   let error: { param?: unknown; code?: unknown } | undefined;
   try {
     error = (JSON.parse(got.body) as { error?: typeof error }).error;
@@ -45,21 +37,19 @@ async function judgeStall(ctx: CheckContext, f: RequestFixture, o: ConnectionOpt
   }
 }
 
-export function connectionFixturesRefused(o: ConnectionOptions): Check {
-  return {
-    id: CONNECTION_CHECK,
-    title: 'Headers over x-vaero-max-header-bytes are 431; a stalled request is 408 (when the server\'s request timeout is given)',
-    ruleId: 'request.no-5xx-on-bad-input',
-    alsoVerifies: [...new Set(connectionFixtures.map((f) => f.expect.ruleId).filter((id): id is string => !!id))],
-    profiles: ['core', 'full'],
-    async run(ctx) {
-      for (const f of connectionFixtures) {
-        if (f.stall) await judgeStall(ctx, f, o);
-        else {
-          const ex = await ctx.send(fixtureRequest(f, { ids: new Map() }));
-          expectRejected(ctx, ex, { status: f.expect.status, param: f.expect.param, ...(f.expect.code ? { code: f.expect.code } : {}), ruleId: f.expect.ruleId ?? 'request.no-5xx-on-bad-input' }, `fixture ${f.name}`);
-        }
+export const connectionFixturesRefused: Check = {
+  id: 'connection-fixtures-refused',
+  title: 'Headers over x-vaero-max-header-bytes are 431; a stalled request is 408 (when the server\'s request timeout is given)',
+  ruleId: 'request.no-5xx-on-bad-input',
+  alsoVerifies: [...new Set(connectionFixtures.map((f) => f.expect.ruleId).filter((id): id is string => !!id))],
+  profiles: ['core', 'full'],
+  async run(ctx) {
+    for (const f of connectionFixtures) {
+      if (f.stall) await judgeStall(ctx, f);
+      else {
+        const ex = await ctx.send(fixtureRequest(f, { ids: new Map() }));
+        expectRejected(ctx, ex, { status: f.expect.status, param: f.expect.param, ...(f.expect.code ? { code: f.expect.code } : {}), ruleId: f.expect.ruleId ?? 'request.no-5xx-on-bad-input' }, `fixture ${f.name}`);
       }
-    },
-  };
-}
+    }
+  },
+};

@@ -16,7 +16,6 @@ import {
   retrievedJobIsStable,
 } from './jobs.js';
 import { connectionFixturesRefused } from './connections.js';
-import { DEFAULTS } from '../defaults.js';
 import { paginationNeitherSkipsNorRepeats } from './pagination.js';
 import { situationsHold } from './situations.js';
 import { everyOperationAnswers, unknownRouteIs404 } from './routes.js';
@@ -36,7 +35,7 @@ export const checks: readonly Check[] = [
   validFixturesAccepted,
   invalidFixturesRejected,
   // Without the server's request timeout (--server-request-timeout), stalls are skipped by configuration.
-  connectionFixturesRefused({ requestTimeoutMs: DEFAULTS.requestTimeoutMs }),
+  connectionFixturesRefused,
   generatedValidBodies,
   generatedInvalidBodies,
   generatedInvalidQueries,

@@ -46,6 +46,10 @@ export interface CheckContext {
   jobTimeoutMs: number;
   /** How many generated cases each property runs. */
   numRuns: number;
+  /** --request-timeout: how long one answer may take. */
+  requestTimeoutMs: number;
+  /** --server-request-timeout: the server's own request timeout, when the user gave it (a stalled request is judged against it). */
+  serverRequestTimeoutMs?: number;
   hasTokenB: boolean;
   state: SuiteState;
   client: HttpClient;

@@ -19,9 +19,10 @@ interface Recorded {
 }
 
 /** A context that records verdicts; only the stall is judged (the oversize fixture's send is a no-op here). */
-function recordingContext(baseUrl: string): { ctx: CheckContext; got: Recorded } {
+function recordingContext(baseUrl: string, timeouts: { requestTimeoutMs: number; serverRequestTimeoutMs?: number }): { ctx: CheckContext; got: Recorded } {
   const got: Recorded = { passed: [], failed: [], notJudged: [] };
   const ctx = {
+    ...timeouts,
     client: { baseUrl, timeLeft: () => 60_000 },
     send: async () => ({ seq: 0, request: { method: 'GET', url: '', path: '', headers: {} }, response: { status: 431, headers: {}, body: '', json: { error: { param: null, code: 'headers_too_large' } } }, durationMs: 0 }),
     pass: (ruleId?: string) => void got.passed.push(ruleId ?? ''),
@@ -55,8 +56,8 @@ const stallJudgement = (got: Recorded) => ({
 
 describe('a stalled request (request.timeout)', () => {
   it('without --server-request-timeout: skipped by configuration, saying what to give', async () => {
-    const { ctx, got } = recordingContext('http://127.0.0.1:9/v1');
-    await connectionFixturesRefused({ requestTimeoutMs: 1000 }).run(ctx);
+    const { ctx, got } = recordingContext('http://127.0.0.1:9/v1', { requestTimeoutMs: 1000 });
+    await connectionFixturesRefused.run(ctx);
     expect(stallJudgement(got)).toEqual({ passed: [], failed: [], notJudged: [['request.timeout', 'configuration']] });
     expect(got.notJudged[0]!.reason).toMatch(/--server-request-timeout/);
   });
@@ -64,8 +65,8 @@ describe('a stalled request (request.timeout)', () => {
   it('held on the stub, whose request timeout answers 408 request_timeout and closes', async () => {
     const stub = await startStub({ port: 0, log: false, requestTimeoutMs: 300 });
     try {
-      const { ctx, got } = recordingContext(stub.baseUrl);
-      await connectionFixturesRefused({ requestTimeoutMs: 5000, serverRequestTimeoutMs: 300 }).run(ctx);
+      const { ctx, got } = recordingContext(stub.baseUrl, { requestTimeoutMs: 5000, serverRequestTimeoutMs: 300 });
+      await connectionFixturesRefused.run(ctx);
       expect(stallJudgement(got)).toEqual({ passed: ['request.timeout'], failed: [], notJudged: [] });
     } finally {
       await stub.close();
@@ -77,8 +78,8 @@ describe('a stalled request (request.timeout)', () => {
     const crash = await rawServer('HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"message":"boom","type":"server_error","param":null,"code":"internal_error"}}');
     servers.push(bare.server, crash.server);
     for (const [target, rules] of [[bare, ['request.timeout']], [crash, ['request.timeout', 'request.no-5xx-on-bad-input']]] as const) {
-      const { ctx, got } = recordingContext(target.baseUrl);
-      await connectionFixturesRefused({ requestTimeoutMs: 1000, serverRequestTimeoutMs: 100 }).run(ctx);
+      const { ctx, got } = recordingContext(target.baseUrl, { requestTimeoutMs: 1000, serverRequestTimeoutMs: 100 });
+      await connectionFixturesRefused.run(ctx);
       expect(stallJudgement(got)).toEqual({ passed: [], failed: rules, notJudged: [] });
     }
   });
@@ -86,8 +87,8 @@ describe('a stalled request (request.timeout)', () => {
   it('not judged, never held, when no answer comes within the server\'s timeout plus --request-timeout', async () => {
     const silent = await rawServer();
     servers.push(silent.server);
-    const { ctx, got } = recordingContext(silent.baseUrl);
-    await connectionFixturesRefused({ requestTimeoutMs: 200, serverRequestTimeoutMs: 100 }).run(ctx);
+    const { ctx, got } = recordingContext(silent.baseUrl, { requestTimeoutMs: 200, serverRequestTimeoutMs: 100 });
+    await connectionFixturesRefused.run(ctx);
     expect(stallJudgement(got)).toEqual({ passed: [], failed: [], notJudged: [['request.timeout', 'server']] });
     expect(got.notJudged[0]!.reason).toMatch(/no answer within 300 ms/);
   });

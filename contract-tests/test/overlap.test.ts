@@ -26,7 +26,7 @@ function check(id: string, run: (ctx: CheckContext) => Promise<void>, extra: Par
 }
 
 const run = (checks: Check[], c = client()) =>
-  runChecks(checks, c, { profile: 'full', seed: 1, jobTimeoutMs: 1000, numRuns: 1, sleep: async () => {}, toolVersion: 'test', initialFileIds: [] }, async () => ({ cancelledJobs: [], deletedFiles: [], problems: [] }));
+  runChecks(checks, c, { profile: 'full', seed: 1, jobTimeoutMs: 1000, numRuns: 1, requestTimeoutMs: 30_000, sleep: async () => {}, toolVersion: 'test', initialFileIds: [] }, async () => ({ cancelledJobs: [], deletedFiles: [], problems: [] }));
 
 /** A promise and the function that resolves it. */
 function latch(): { done: Promise<void>; open: () => void } {
