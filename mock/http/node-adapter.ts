@@ -1,8 +1,8 @@
 /**
- * The request core on Node's http (the stub's and the Prism front's Express apps): a request
+ * The request core on Node's http (the stub's Express app mounts it, the Prism front listens with it): a request
  * becomes an Exchange, the server's `respond` answers it, and the Answer is written. The API
- * reference (/docs) is served beside the core, and anything a step throws is the server's own
- * fault: a 500 in the envelope, never a stack trace.
+ * reference (/docs) is served beside the core, and anything a step or the docs page throws is
+ * the server's own fault: a 500 in the envelope, never a stack trace.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -30,12 +30,12 @@ export function nodeHandler(options: NodeAdapterOptions): (req: IncomingMessage,
   return async (req, res) => {
     const x = newExchange(nodeReader(req), newRequestId(), performance.now());
     // The API reference (mock/docs), outside the base path like the admin endpoints.
-    if (req.method !== 'OPTIONS' && isDocsPath(x.reader.url)) {
-      res.setHeader(REQUEST_ID_HEADER, x.requestId);
-      if (await serveDocs(req, res)) return void log?.(formatLine({ method: x.reader.method, url: x.reader.url, status: res.statusCode, requestId: x.requestId, rule: null, param: null, notes: undefined }, performance.now() - x.started));
-    }
     let a: Answer;
     try {
+      if (req.method !== 'OPTIONS' && isDocsPath(x.reader.url)) {
+        res.setHeader(REQUEST_ID_HEADER, x.requestId);
+        if (await serveDocs(req, res)) return void log?.(formatLine({ method: x.reader.method, url: x.reader.url, status: res.statusCode, requestId: x.requestId, rule: null, param: null, notes: undefined }, performance.now() - x.started));
+      }
       a = await respond(x);
     } catch (error) {
       if (res.headersSent) return void res.end();
