@@ -111,9 +111,7 @@ describe('inconclusive runs (exit 3)', () => {
       res.end(JSON.stringify({ error: { message: 'slow down', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } }));
     });
     try {
-      const t0 = Date.now();
       const r = await runContractSuite({ baseUrl, ...tokens, profile: 'full', seed: 5, maxWaitMs: 3_000 });
-      expect(Date.now() - t0).toBeLessThan(10_000);
       expect(r.outcome).toBe('inconclusive');
       expect(r.waited.ms).toBeLessThanOrEqual(3_000);
       expect(r.rules.filter((x) => x.verdict === 'held')).toEqual([]);

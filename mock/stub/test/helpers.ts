@@ -66,11 +66,9 @@ export async function startTestStub(options: StubOptions & ServiceOptions & { ch
       return agent;
     })(),
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          service.close();
-          resolve();
-        });
+      new Promise<void>((resolve, reject) => {
+        // The service's journal closes (its last write, the lock released) before the next start on its file.
+        server.close(() => void service.close().then(resolve, reject));
         server.closeAllConnections();
       }),
   };

@@ -129,7 +129,8 @@ describe('--state FILE', () => {
     expect(() => createService({ statePath })).toThrow(/damaged.jsonl:2/);
   });
 
-  it('replays a journal of 20,000 jobs quickly', () => {
+  // How fast is the bench's to say (restart on 100,000 jobs); this holds what is read back.
+  it('replays a journal of 20,000 jobs', async () => {
     const statePath = join(dir, 'large.jsonl');
     const lines: string[] = [];
     const t = Date.now();
@@ -150,12 +151,11 @@ describe('--state FILE', () => {
       );
     }
     writeFileSync(statePath, lines.join('\n') + '\n');
-    const started = performance.now();
     const service = createService({ statePath, speed: 0 });
-    const ms = performance.now() - started;
-    service.close();
     const page = service.listJobs('org-3', { limit: 5 });
     expect(page.ok && page.value.data.length).toBe(5);
-    expect(ms).toBeLessThan(1500);
+    expect(page.ok && page.value.has_more).toBe(true);
+    // The journal's last write and the lock's release finish before the folder is removed.
+    await service.close();
   });
 });
