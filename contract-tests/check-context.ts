@@ -8,18 +8,10 @@ import type { BudgetHolds } from './budget-holds.js';
 import { Skip, type Check, type CheckContext, type SuiteState } from './checks/types.js';
 import type { HttpClient } from './http/client.js';
 import type { Exchange } from './http/exchange.js';
-import type { Profile } from './report.js';
 import type { RunRecord } from './run-record.js';
 
-export interface ContextOptions {
-  profile: Profile;
-  seed: number;
-  jobTimeoutMs: number;
-  numRuns: number;
-  requestTimeoutMs: number;
-  serverRequestTimeoutMs?: number;
-  sleep: (ms: number) => Promise<void>;
-}
+/** What a check's context carries over from the run's options, as the context declares it. */
+export type ContextOptions = Pick<CheckContext, 'profile' | 'seed' | 'jobTimeoutMs' | 'numRuns' | 'requestTimeoutMs' | 'serverRequestTimeoutMs' | 'sleep'>;
 
 export interface CheckRun {
   ctx: CheckContext;

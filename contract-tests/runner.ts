@@ -8,7 +8,7 @@
 import { document } from '../spec/index.js';
 import { BudgetExhausted, DeadlineReached, ServerGone, WaitExhausted, type HttpClient } from './http/client.js';
 import { BudgetHolds } from './budget-holds.js';
-import { checkRun, type CheckRun } from './check-context.js';
+import { checkRun, type CheckRun, type ContextOptions } from './check-context.js';
 import { conformanceChecks, HEADER_CONFORMANCE, headerRuleStatuses, responseSchemaRules, SCHEMA_CONFORMANCE } from './checks/conformance.js';
 import { Skip, type Check, type NotJudgedCause, type SuiteState } from './checks/types.js';
 import type { CheckResult, Interruption, Profile, Report } from './report.js';
@@ -27,16 +27,9 @@ export interface Progress {
   failures: number;
 }
 
-export interface RunnerOptions {
-  profile: Profile;
-  seed: number;
-  jobTimeoutMs: number;
-  numRuns: number;
-  /** --request-timeout, and the server's own request timeout when given (--server-request-timeout). */
-  requestTimeoutMs: number;
-  serverRequestTimeoutMs?: number;
+/** The run's options: what each check's context carries (ContextOptions), and the run's own. */
+export interface RunnerOptions extends ContextOptions {
   onProgress?: (p: Progress) => void;
-  sleep: (ms: number) => Promise<void>;
   toolVersion: string;
   /** File ids the run may train on from the start (core: the shared samples). */
   initialFileIds: string[];

@@ -12,7 +12,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specPath, type CreateFineTuningJobRequest, type FineTuningJob } from '../../spec/index.js';
 import { expectEveryAnswerConformed, type TestStub } from '../../mock/stub/test/helpers.js';
-import { clientWorkspace, root, startClientStub } from './workspace.js';
+import { browserAppProgram, clientWorkspace, diagnosticLines, root, startClientStub, type Session } from './workspace.js';
 
 // spec/types.gen.ts (checked by `npm run typecheck`): the minimal create body type-checks, a job's models are never undefined.
 export const minimalBody: CreateFineTuningJobRequest = { training_files: ['file-abc123'] };
@@ -42,37 +42,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A program over the usage files as a browser app compiles them: strict, ES2022 with DOM and DOM.Iterable, no Node types. */
-function program(files: string[]): ts.Program {
-  return ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-    types: [],
-    skipLibCheck: true,
-  });
-}
-
-/** What each usage file's session returns (its own types are checked in the temp folder). */
-interface Session {
-  file: { id: string };
-  job: { id: string };
-  models: { style: string; base: string };
-  jobIds: string[];
-  fileIds: string[];
-  rejected: { status?: number; param?: string | null };
-}
-
-const format = (ds: readonly ts.Diagnostic[]) =>
-  ds.map((d) => `${d.file?.fileName.replace(dir, '') ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-
 describe('generated clients', () => {
   it.each(['openapi-typescript.ts', 'hey-api.ts'])('%s type-checks under strict (with its @ts-expect-error lines expecting real errors)', (file) => {
-    const p = program([join(dir, file)]);
-    expect(format(ts.getPreEmitDiagnostics(p))).toEqual([]);
+    const p = browserAppProgram([join(dir, file)], 'nodenext');
+    expect(diagnosticLines(p, dir)).toEqual([]);
   });
 
   it('the type checks can fail: a usage that breaks the generated types is reported', () => {
@@ -86,7 +59,7 @@ describe('generated clients', () => {
         "export const part: UploadFileRequest['file'] = 42;",
       ].join('\n'),
     );
-    const messages = format(ts.getPreEmitDiagnostics(program([bad]))).join('\n');
+    const messages = diagnosticLines(browserAppProgram([bad], 'nodenext'), dir).join('\n');
     expect(messages).toMatch(/training_files/);
     expect(messages).toMatch(/number.*Blob/s);
   });
@@ -94,7 +67,7 @@ describe('generated clients', () => {
   it('no generated type name shadows a JavaScript or DOM global (File, FileList, Error, ...)', () => {
     const probe = join(dir, 'globals.ts');
     writeFileSync(probe, 'export {};\n');
-    const p = program([probe, join(dir, 'schema.ts'), join(dir, 'hey-api', 'types.gen.ts'), join(root, 'spec', 'types.gen.ts')]);
+    const p = browserAppProgram([probe, join(dir, 'schema.ts'), join(dir, 'hey-api', 'types.gen.ts'), join(root, 'spec', 'types.gen.ts')], 'nodenext');
     const checker = p.getTypeChecker();
     const globals = new Set(
       checker.getSymbolsInScope(p.getSourceFile(probe)!, ts.SymbolFlags.Type | ts.SymbolFlags.Value).map((s) => s.name),

@@ -10,11 +10,10 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation, specPath, validateResponse, type OperationId } from '../../spec/index.js';
 import type { TestStub } from '../../mock/stub/test/helpers.js';
-import { clientWorkspace, root, startClientStub } from './workspace.js';
+import { browserAppProgram, clientWorkspace, diagnosticLines, root, startClientStub, type Session } from './workspace.js';
 
 const shapeKeywords = new Set(['required', 'type', 'const', 'enum', 'additionalProperties']);
 const run = promisify(execFile);
@@ -39,20 +38,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A browser app's compile: strict, bundler resolution (the generated imports have no extensions), DOM, no Node types. */
-function diagnostics(files: string[]): string[] {
-  const p = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-    types: [],
-    skipLibCheck: true,
-  });
-  return ts.getPreEmitDiagnostics(p).map((d) => `${d.file?.fileName.replace(dir, '') ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-}
+const diagnostics = (files: string[]) => diagnosticLines(browserAppProgram(files, 'bundler'), dir);
 
 describe('orval 7.13.2 (fetch client, MSW mocks)', () => {
   it('generates the client, its types and the MSW mocks', () => {
@@ -80,16 +66,7 @@ describe('orval 7.13.2 (fetch client, MSW mocks)', () => {
   });
 
   it('the client uploads, creates with only training_files, lists, and reads a 400 against the stub', async () => {
-    const usage = (await import(join(dir, 'orval.ts'))) as {
-      session(token: string): Promise<{
-        file: { id: string };
-        job: { id: string };
-        models: { style: string; base: string };
-        jobIds: string[];
-        fileIds: string[];
-        rejected: { status: number; param: string | null | undefined };
-      }>;
-    };
+    const usage = (await import(join(dir, 'orval.ts'))) as { session(token: string): Promise<Session> };
     const r = await usage.session('sk-orval');
     expect(r.file).toMatchObject({ object: 'file', purpose: 'fine-tune', filename: 'train.txt' });
     expect(r.job).toMatchObject({ object: 'fine_tuning.job', training_files: [r.file.id], style_model: 'vaero-1', base_model: 'general' });
