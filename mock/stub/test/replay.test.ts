@@ -8,20 +8,10 @@ import { ManualClock, sessionClock, type Session } from '../service/clock.js';
 import type { JournalRecord } from '../service/journal-records.js';
 import { compactSessions, replayRecord, sessionsOf, snapshotRecords } from '../service/replay.js';
 import { createStore, type Store } from '../service/store.js';
+import { newJob } from './new-job.js';
 
 const T0 = Date.UTC(2026, 0, 1);
-const newJob = (org: string, id: string, createdMs: number, failure = false): Extract<JournalRecord, { op: 'job' }> => ({
-  op: 'job',
-  org,
-  id,
-  createdMs,
-  style_model: 'vaero-1',
-  base_model: 'general',
-  training_files: ['file-abc123'],
-  suffix: null,
-  fineTunedModel: `ftm-${id}`,
-  failure: failure ? { code: 'boom', message: 'Boom', param: null } : null,
-});
+const jobRecord = (...args: Parameters<typeof newJob>): Extract<JournalRecord, { op: 'job' }> => ({ op: 'job', ...newJob(...args) });
 
 const views = (s: Store, org: string) =>
   s.orgView(org).jobs.map((j) => {
@@ -33,11 +23,11 @@ describe('replay', () => {
   it('a snapshot replays to the same state as the changes it was taken from', () => {
     const clock = new ManualClock(T0, 1);
     const changes: JournalRecord[] = [
-      newJob('org-a', 'ftjob-1', T0),
+      jobRecord('org-a', 'ftjob-1', T0),
       { op: 'advance', org: 'org-a', atMs: T0 + 1_000, ms: 3_000 },
-      newJob('org-a', 'ftjob-2', T0 + 1_500, true),
+      jobRecord('org-a', 'ftjob-2', T0 + 1_500, true),
       { op: 'cancel', org: 'org-a', id: 'ftjob-1', atMs: T0 + 4_000 },
-      newJob('org-b', 'ftjob-3', T0 + 4_000),
+      jobRecord('org-b', 'ftjob-3', T0 + 4_000),
       { op: 'file', org: 'org-b', id: 'file-1', createdMs: T0 + 4_000, filename: 'a.txt', purpose: 'fine-tune', content: 'kept\n' },
       { op: 'file', org: 'org-b', id: 'file-2', createdMs: T0 + 4_000, filename: 'b.txt', purpose: 'fine-tune', content: 'gone\n' },
       { op: 'delete-file', org: 'org-b', id: 'file-2' },

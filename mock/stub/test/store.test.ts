@@ -6,20 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../service/clock.js';
-import { createStore, MAX_ADVANCES, type NewJob } from '../service/store.js';
+import { createStore, MAX_ADVANCES } from '../service/store.js';
+import { newJob } from './new-job.js';
 
 const T0 = Date.UTC(2026, 0, 1);
-const job = (org: string, id: string, createdMs: number): NewJob => ({
-  org,
-  id,
-  createdMs,
-  style_model: 'vaero-1',
-  base_model: 'general',
-  training_files: ['file-abc123'],
-  suffix: null,
-  fineTunedModel: 'ftm-x',
-  failure: null,
-});
 
 describe('the store', () => {
   it('reading an organization that has nothing creates nothing', () => {
@@ -45,7 +35,7 @@ describe('the store', () => {
 
   it('an organization with a job, or an armed failure, owns something', () => {
     const store = createStore(new ManualClock(T0, 0));
-    store.addJob(job('org-j', 'ftjob-1', T0));
+    store.addJob(newJob('org-j', 'ftjob-1', T0));
     store.orgFor('org-a').failNext = { code: 'x', message: 'y', param: null };
     expect(store.ownsNothing('org-j')).toBe(false);
     expect(store.ownsNothing('org-a')).toBe(false);
@@ -56,7 +46,7 @@ describe('the store', () => {
     const clock = new ManualClock(T0, 0.1);
     const folded = createStore(clock);
     const kept = createStore(clock, { maxAdvances: Infinity });
-    for (const s of [folded, kept]) s.addJob(job('org-c', 'ftjob-0', T0));
+    for (const s of [folded, kept]) s.addJob(newJob('org-c', 'ftjob-0', T0));
     const views = (s: typeof folded) =>
       s.orgView('org-c').jobs.map((j) => {
         s.materialise(j);
@@ -65,7 +55,7 @@ describe('the store', () => {
     for (let i = 1; i <= 200; i++) {
       clock.advance(37);
       // A job now and then, so advances move some jobs and not others.
-      if (i % 25 === 0) for (const s of [folded, kept]) s.addJob(job('org-c', `ftjob-${i}`, clock.now()));
+      if (i % 25 === 0) for (const s of [folded, kept]) s.addJob(newJob('org-c', `ftjob-${i}`, clock.now()));
       for (const s of [folded, kept]) s.advance('org-c', clock.now(), 45);
       if (i % 50 === 0) expect(views(folded), `after advance ${i}`).toEqual(views(kept));
       expect(folded.orgView('org-c').advances.length).toBeLessThanOrEqual(MAX_ADVANCES);
