@@ -6,12 +6,9 @@
  */
 import type { OperationId } from '../spec/index.js';
 import { toCurl } from '../contract-tests/http/curl.js';
-import type { Exchange, RecordedRequest } from '../contract-tests/http/exchange.js';
+import { MAX_BODY_KEPT, MAX_REQUEST_BODY_KEPT, type Exchange, type RecordedRequest } from '../contract-tests/http/exchange.js';
 import { mediaType, utf8, type CapturedBody, type TrafficExchange } from './message.js';
 
-/** What a report shows of a body (the suite's own cuts: 2 KiB of a request, 64 KiB of an answer). */
-const REQUEST_SHOWN = 2048;
-const RESPONSE_SHOWN = 64 * 1024;
 
 /** Authorization without its secret: the scheme word and the whitespace after it as sent (a tab stays a tab), then $VAERO_TOKEN (a value without a scheme: only the placeholder). */
 export function redactAuthorization(value: string): string {
@@ -46,8 +43,8 @@ export function jsonOf(body: CapturedBody | undefined): unknown {
 export function toSuiteExchange(ex: TrafficExchange, operationId: OperationId | undefined): Exchange {
   const req = ex.request;
   // A whole body that is not UTF-8 is kept as its bytes (latin1: one character a byte), so its curl sends them.
-  const bytes = req.body && !req.body.truncated && req.body.length <= REQUEST_SHOWN && utf8(req.body) === undefined ? Buffer.from(req.body.bytes).toString('latin1') : undefined;
-  const text = bytes ?? shown(req.body, REQUEST_SHOWN);
+  const bytes = req.body && !req.body.truncated && req.body.length <= MAX_REQUEST_BODY_KEPT && utf8(req.body) === undefined ? Buffer.from(req.body.bytes).toString('latin1') : undefined;
+  const text = bytes ?? shown(req.body, MAX_REQUEST_BODY_KEPT);
   const request: RecordedRequest = {
     method: req.method,
     url: req.url,
@@ -55,7 +52,7 @@ export function toSuiteExchange(ex: TrafficExchange, operationId: OperationId | 
     headers: redactHeaders(req.headers),
     ...(req.body && req.body.length ? { body: text } : {}),
     ...(bytes !== undefined ? { bodyEncoding: 'latin1' as const } : {}),
-    ...(req.body && req.body.length > REQUEST_SHOWN ? { bodyBytes: req.body.length } : {}),
+    ...(req.body && req.body.length > MAX_REQUEST_BODY_KEPT ? { bodyBytes: req.body.length } : {}),
   };
   const res = ex.response;
   const isJson = res && mediaType(res.headers['content-type']).includes('json');
@@ -65,7 +62,7 @@ export function toSuiteExchange(ex: TrafficExchange, operationId: OperationId | 
     ...(operationId ? { operationId } : {}),
     request,
     // An answer that went on past what was read of it: the suite's rule response.size judges it.
-    ...(res ? { response: { status: res.status, headers: redactHeaders(res.headers), body: shown(res.body, RESPONSE_SHOWN), ...(json !== undefined ? { json } : {}), ...(res.body && res.body.length > res.body.bytes.length ? { cutAt: res.body.bytes.length } : {}) } } : {}),
+    ...(res ? { response: { status: res.status, headers: redactHeaders(res.headers), body: shown(res.body, MAX_BODY_KEPT), ...(json !== undefined ? { json } : {}), ...(res.body && res.body.length > res.body.bytes.length ? { cutAt: res.body.bytes.length } : {}) } } : {}),
     ...(ex.error ? { error: ex.error } : {}),
     durationMs: ex.durationMs ?? 0,
     curl: toCurl(request),

@@ -5,13 +5,14 @@
  * to --max-response-bytes, each request ends within --request-timeout, and nothing is sent
  * after the run's --deadline (cleanup gets one more --request-timeout).
  */
+import { DEFAULTS } from '../defaults.js';
 import { matchOperation } from '../../spec/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { readBounded } from './bounded-body.js';
 import { toCurl } from './curl.js';
 import { Provenance } from './reproduce.js';
 import { nodeTransport } from './transport.js';
-import type { Exchange, RecordedRequest, RecordedResponse } from './exchange.js';
+import { MAX_BODY_KEPT, MAX_REQUEST_BODY_KEPT, type Exchange, type RecordedRequest, type RecordedResponse } from './exchange.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -136,9 +137,6 @@ export interface ClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The default --max-response-bytes: 16 MiB. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Characters a token is made of (RFC 6750 b64token): a token inside a longer run of them is another word. */
 const TOKEN_CHAR = 'A-Za-z0-9._~+/=-';
@@ -149,9 +147,6 @@ function wholeWord(secret: string): RegExp {
   return new RegExp(`(?<![${TOKEN_CHAR.replace('=', '')}])${quoted}(?![${TOKEN_CHAR}])`, 'g');
 }
 
-const MAX_BODY_KEPT = 64 * 1024;
-/** Request bodies longer than this are recorded cut (bodyBytes says how long they were). */
-const MAX_REQUEST_BODY_KEPT = 2048;
 
 function describeError(err: unknown): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -194,8 +189,8 @@ export class HttpClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.fetchImpl = opts.fetch ?? nodeTransport;
     this.clock = opts.clock ?? systemClock;
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULTS.requestTimeoutMs;
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULTS.maxResponseBytes;
     this.deadlineAt = opts.deadlineMs === undefined ? Infinity : this.clock.now() + opts.deadlineMs;
     // Longest first, so a token that contains the other is replaced whole.
     this.secrets = (

@@ -5,6 +5,11 @@
  */
 import type { OperationId } from '../../spec/index.js';
 
+/** How much of an answer's body an exchange keeps for reports (it is judged whole, up to --max-response-bytes). */
+export const MAX_BODY_KEPT = 64 * 1024;
+/** Request bodies longer than this are kept cut (bodyBytes says how long they were). */
+export const MAX_REQUEST_BODY_KEPT = 2048;
+
 export interface RecordedRequest {
   method: string;
   /** Full URL as sent. */
