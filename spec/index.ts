@@ -645,6 +645,10 @@ const limitSchema = resolve<OpenAPIV3_1.ParameterObject>({ $ref: '#/components/p
 export const listLimits = { default: limitSchema.default as number, max: limitSchema.maximum as number };
 /** x-vaero-max-header-bytes: headers longer in all (request line included) are refused with 431 before any operation. */
 export const maxHeaderBytes = (document as unknown as Record<string, unknown>)['x-vaero-max-header-bytes'] as number;
+const jsonCharsetList = (document as unknown as Record<string, unknown>)['x-vaero-json-charsets'];
+if (!Array.isArray(jsonCharsetList) || !jsonCharsetList.length || !jsonCharsetList.every((c) => typeof c === 'string' && c === c.toLowerCase())) throw new Error('spec: x-vaero-json-charsets is not a list of lower-case charset names');
+/** x-vaero-json-charsets: the charset names (lower case) a JSON body's Content-Type may give for UTF-8; any other is 415 (rule request.json-charset). */
+export const jsonCharsets: ReadonlySet<string> = new Set(jsonCharsetList as string[]);
 /** The base path of the real service (servers[0]); implementations serve the spec's paths under it. */
 export const basePath = new URL(document.servers?.[0]?.url ?? 'http://localhost/v1').pathname.replace(/\/$/, '');
 

@@ -8,7 +8,7 @@
  * not visible in one request: it is left to the server.
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { checkStepIndex, credentialsRules, matchOperation, readCredentials, schemaRuleAt, validateBody, validateForm, validateQuery, type Operation } from '../spec/index.js';
+import { checkStepIndex, credentialsRules, jsonCharsets, matchOperation, readCredentials, schemaRuleAt, validateBody, validateForm, validateQuery, type Operation } from '../spec/index.js';
 import { fieldOfError } from '../contract-tests/checks/arbitraries.js';
 import { emptyVerdict, mediaType, type Finding, type TrafficRequest, type Verdict } from './message.js';
 import { isText, NOT_UTF8, readForm, readJson } from './request-body.js';
@@ -49,9 +49,6 @@ const toFinding = (v: Violation): Finding => ({
   ...(v.instancePath !== undefined ? { instancePath: v.instancePath } : {}),
   message: v.message,
 });
-
-/** Names of UTF-8 a JSON body's charset parameter may give (spec: request.json-charset). */
-const UTF8_NAMES = new Set(['utf-8', 'utf8']);
 
 /** The charset parameter of a Content-Type value, lower case, unquoted (undefined: none). */
 function charsetOf(value: string | undefined): string | undefined {
@@ -137,7 +134,7 @@ function headerViolations(op: Operation, req: TrafficRequest, out: RequestJudgem
   const charset = charsetOf(req.headers['content-type']);
   if (!op.requestMediaTypes.includes(type)) {
     out.violations.push({ ruleId: 'request.content-type', status: 415, param: 'content-type', code: 'unsupported_media_type', message: type ? `a body in ${type}; ${op.operationId} takes ${op.requestMediaTypes.join(' or ')}` : `no Content-Type; ${op.operationId} takes ${op.requestMediaTypes.join(' or ')}` });
-  } else if (type === 'application/json' && charset !== undefined && !UTF8_NAMES.has(charset)) {
+  } else if (type === 'application/json' && charset !== undefined && !jsonCharsets.has(charset)) {
     out.violations.push({ ruleId: 'request.json-charset', status: 415, param: 'content-type', code: 'unsupported_media_type', message: `a JSON body in charset ${charset}; JSON is UTF-8` });
   } else if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
     if (type === 'application/json') out.held.push('request.json-charset');

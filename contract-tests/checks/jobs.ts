@@ -17,7 +17,7 @@ import {
 } from '../../spec/index.js';
 import type { Exchange } from '../http/exchange.js';
 import { situationFixtures } from '../../fixtures/index.js';
-import { expectAccepted, expectRejected, paramOf } from './expectations.js';
+import { expectAccepted, expectRejected, paramOf, type ExpectedRejection } from './expectations.js';
 import type { Check, CheckContext } from './types.js';
 
 const create = operation('createFineTuningJob');
@@ -338,18 +338,17 @@ export const cancelSemantics: Check = {
     if (!cancelled) ctx.notJudged('job.cancel', 'every job the run created finished before it could be cancelled');
     const done = ctx.state.succeededJob;
     if (!done) return ctx.notJudged('job.cancel', 'no job succeeded (see job-succeeds-with-model-name), so cancelling a finished job was not tried');
-    const refused = situation('cancel-succeeded-job');
     const ex = await ctx.send({ method: 'post', path: jobPath(cancel.path, done.id) });
-    expectRejected(ctx, ex, { status: refused.expect.status, param: refused.expect.param, ...(refused.expect.code ? { code: refused.expect.code } : {}), ruleId: 'job.cancel' }, 'cancelling a succeeded job');
+    expectRejected(ctx, ex, cancelOfFinishedRefused(), 'cancelling a succeeded job');
     const { job, ex: got } = await getJob(ctx, done.id);
     if (job && job.status !== 'succeeded') ctx.fail({ message: `a succeeded job became ${job.status} after a refused cancel`, declared: 'succeeded', received: job.status, exchange: got });
     else if (job) ctx.pass();
   },
 };
 
-/** The labelled answer to a request in a situation the judge makes (fixtures/situations/). */
-function situation(name: string) {
-  const f = situationFixtures.find((x) => x.name === name);
-  if (!f) throw new Error(`contract suite: no situation fixture ${name}`);
-  return f;
+/** The labelled answer to cancelling a succeeded job (situation fixture cancel-succeeded-job), under rule job.cancel. */
+export function cancelOfFinishedRefused(): ExpectedRejection {
+  const f = situationFixtures.find((x) => x.name === 'cancel-succeeded-job');
+  if (!f) throw new Error('contract suite: no situation fixture cancel-succeeded-job');
+  return { status: f.expect.status, param: f.expect.param, ...(f.expect.code ? { code: f.expect.code } : {}), ruleId: 'job.cancel' };
 }

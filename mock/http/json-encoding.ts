@@ -7,8 +7,7 @@
  * every server.
  */
 
-/** The labels the WHATWG Encoding Standard gives UTF-8 (what browsers and fetch accept as its name). */
-const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8']);
+import { jsonCharsets } from '../../spec/index.js';
 
 /** The charset a Content-Type declares (lower-case, unquoted), or undefined if it declares none. */
 export function charsetOf(contentType: string): string | undefined {
@@ -23,10 +22,10 @@ export function charsetOf(contentType: string): string | undefined {
   return undefined;
 }
 
-/** Whether a JSON body's Content-Type declares a charset other than UTF-8 (none declared is UTF-8). */
+/** Whether a JSON body's Content-Type declares a charset the spec does not list as UTF-8's name (x-vaero-json-charsets; none declared is UTF-8). */
 export const declaresOtherCharset = (contentType: string | undefined): string | undefined => {
   const charset = contentType === undefined ? undefined : charsetOf(contentType);
-  return charset !== undefined && !UTF8_LABELS.has(charset) ? charset : undefined;
+  return charset !== undefined && !jsonCharsets.has(charset) ? charset : undefined;
 };
 
 // fatal: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD.

@@ -4,6 +4,7 @@
  * every valid fixture breaks nothing. The labels are the contract's, written by hand.
  */
 import { describe, expect, it } from 'vitest';
+import { jsonCharsets } from '../../spec/index.js';
 import { requestFixtures } from '../../fixtures/index.js';
 import { toHttpRequest } from '../../fixtures/http.js';
 import { trafficRequest } from '../message.js';
@@ -34,6 +35,12 @@ describe('judgeRequest on the labelled fixtures', () => {
     const j = await judged(f);
     expect(j.violations).toEqual([]);
     expect(j.complete).toBe(true);
+  });
+
+  it.each([...jsonCharsets].map((name) => [name.toUpperCase()]))('charset=%s is a name of UTF-8 the spec lists (x-vaero-json-charsets)', async (name) => {
+    const body = new TextEncoder().encode('{"training_files": ["file-abc123"]}');
+    const j = await judgeRequest(trafficRequest({ method: 'POST', target: '/fine_tuning/jobs', headers: { authorization: 'Bearer t', 'content-type': `application/json; charset=${name}` }, body }));
+    expect(j.violations).toEqual([]);
   });
 
   it('an unknown route is request.unknown-route, 404', async () => {
