@@ -83,21 +83,23 @@ function pointer(segments: readonly string[]): string {
 /** The document's x-vaero-keyword-rules: keyword pointer -> rule id. */
 export const keywordRuleMap: Readonly<Record<string, string>> = ((document as unknown as Record<string, unknown>)['x-vaero-keyword-rules'] ?? {}) as Record<string, string>;
 
-/** The JSON pointer of every object node of the document, by identity (resolved schemas are the document's own objects). */
-const pointers = new WeakMap<object, string>();
-(function index(node: unknown, at: string[]) {
-  if (node === null || typeof node !== 'object' || pointers.has(node)) return;
-  pointers.set(node, pointer(at));
-  if (Array.isArray(node)) node.forEach((n, i) => index(n, [...at, String(i)]));
-  else for (const [k, v] of Object.entries(node)) index(v, [...at, k]);
-})(document, []);
-
 /** The document's node at a pointer, or undefined. */
 function at(ptr: string): unknown {
   return ptr
     .slice(2)
     .split('/')
     .reduce<unknown>((o, seg) => (o === null || typeof o !== 'object' ? undefined : (o as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')]), document);
+}
+
+/** x-vaero-keyword-rules by the schema node each entry is on (keyword -> rule id): resolved once, looked up by identity. */
+const keywordRulesByNode = new WeakMap<object, Record<string, string>>();
+for (const [ptr, id] of Object.entries(keywordRuleMap)) {
+  const cut = ptr.lastIndexOf('/');
+  const node = at(ptr.slice(0, cut));
+  if (node === null || typeof node !== 'object') continue; // collectRules names the entry that points nowhere
+  const rules = keywordRulesByNode.get(node) ?? {};
+  rules[ptr.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~')] = id;
+  keywordRulesByNode.set(node, rules);
 }
 
 function collectRules(doc: unknown): Map<string, Rule> {
@@ -433,14 +435,7 @@ export function schemaRuleAt(schema: unknown, instancePath: string, keyword?: st
 
 /** The rules the document's x-vaero-keyword-rules gives a schema node's keywords, by keyword (empty for a node not in the document). */
 export function keywordRulesOf(node: unknown): Record<string, string> {
-  const base = node !== null && typeof node === 'object' ? pointers.get(node) : undefined;
-  const out: Record<string, string> = {};
-  if (!base) return out;
-  for (const [ptr, id] of Object.entries(keywordRuleMap)) {
-    const cut = ptr.lastIndexOf('/');
-    if (ptr.slice(0, cut) === base) out[ptr.slice(cut + 1).replace(/~1/g, '/').replace(/~0/g, '~')] = id;
-  }
-  return out;
+  return { ...(node !== null && typeof node === 'object' ? keywordRulesByNode.get(node) : undefined) };
 }
 
 /** The rule a keyword's entry in x-vaero-keyword-rules gives it on a node. */
