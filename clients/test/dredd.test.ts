@@ -6,13 +6,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basePath, operations, specPath } from '../../spec/index.js';
-import { startTestStub, type TestStub } from '../../mock/stub/test/helpers.js';
+import { operations, specPath } from '../../spec/index.js';
+import type { TestStub } from '../../mock/stub/test/helpers.js';
+import { root, startClientStub } from './workspace.js';
 
-const root = join(specPath, '..', '..');
 const dredd = join(root, 'node_modules', 'dredd', 'bin', 'dredd');
 const hookfile = join(root, 'clients', 'dredd', 'hooks.cjs');
 
@@ -59,8 +58,7 @@ let stub: TestStub;
 let endpoint: string;
 
 beforeAll(async () => {
-  stub = await startTestStub({ speed: 0, checkAnswers: false });
-  endpoint = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}${basePath}`;
+  ({ stub, baseUrl: endpoint } = await startClientStub({ checkAnswers: false }));
 });
 
 afterAll(async () => {
