@@ -4,12 +4,11 @@
  * job in the same run; then the stub's RSS and one list page's time (median of 200 in a row)
  * with 100 and with 100,000 jobs in the organization.
  */
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import autocannon from 'autocannon';
 import { fixture } from '../fixtures/index.js';
-import { startNpmStartStub, startTarget, type RunningTarget } from './child.js';
-import { median, type Figure } from './figures.js';
+import { startNpmStartStub, startTarget } from './child.js';
+import { median, rssMb, type Figure } from './figures.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const auth = { authorization: 'Bearer bench-reads' };
@@ -48,7 +47,6 @@ async function listPageMs(baseUrl: string): Promise<number> {
   return median(times);
 }
 
-const rssMiB = (t: RunningTarget) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${t.child.pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
 
 export async function readFigures(): Promise<Figure[]> {
   const figures: Figure[] = [];
@@ -72,10 +70,10 @@ export async function readFigures(): Promise<Figure[]> {
       const list = await rps(`${stub.baseUrl}/fine_tuning/jobs?limit=20`, c);
       figures.push({ name: `GET list (20 per page), ${c} connections`, value: list.rps, unit: 'req/s', baseline, note: `p99 ${list.p99} ms` });
     }
-    const small = { page: await listPageMs(stub.baseUrl), rss: rssMiB(stub) };
+    const small = { page: await listPageMs(stub.baseUrl), rss: rssMb(stub.child.pid!) };
     process.stderr.write('reads: creating 100,000 jobs\n');
     await createJobs(stub.baseUrl, 100_000 - 100);
-    const large = { page: await listPageMs(stub.baseUrl), rss: rssMiB(stub) };
+    const large = { page: await listPageMs(stub.baseUrl), rss: rssMb(stub.child.pid!) };
     figures.push(
       { name: 'list page with 100 jobs', value: small.page, unit: 'ms' },
       { name: 'list page with 100,000 jobs', value: large.page, unit: 'ms', baseline: { name: 'with 100 jobs', value: small.page }, target: { on: 'ratio', op: '<=', limit: 2 }, note: 'cursor by index: a page costs the same however long the list' },

@@ -4,7 +4,7 @@
  * - this disk's fdatasync time (the throughput targets apply where it is <= 1 ms);
  * - create throughput and p99 at 10 connections with --state against in memory, same run:
  *   >= 0.8x, p99 <= in-memory p99 + 2 ms (group commit: one fdatasync per batch); the two
- *   alternate for BENCH_STATE_ROUNDS rounds (default 5) of BENCH_STATE_SECONDS (default 3) each,
+ *   alternate for BENCH_STATE_ROUNDS rounds (default 5) of BENCH_STATE_SECONDS (default 5) each,
  *   and each side's figure is the median of its rounds;
  * - restart with 100,000 jobs in the state file: spawn to first answer <= 1 s (median of 5, each
  *   beside a restart on an empty state, before the create rounds);
@@ -14,8 +14,7 @@
  *   BENCH_PARTS=state,memory npm run bench   (sizes: BENCH_JOBS, BENCH_UPLOADS, BENCH_TOKENS,
  *   BENCH_STATE_ROUNDS, BENCH_STATE_SECONDS)
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -24,7 +23,7 @@ import type { JournalRecord } from '../mock/stub/service/journal-records.js';
 import { alternate } from './alternating.js';
 import { startNpmStartStub } from './child.js';
 import { connections, createLoad, type CreateLoadResult } from './create-load.js';
-import { median, type Figure } from './figures.js';
+import { median, rssMb, type Figure } from './figures.js';
 
 const jobs = Number(process.env.BENCH_JOBS ?? 100_000);
 const tokens = Number(process.env.BENCH_TOKENS ?? 40_000);
@@ -32,6 +31,8 @@ const uploads = Number(process.env.BENCH_UPLOADS ?? 200);
 const MB = 1024 * 1024;
 const stateRounds = Number(process.env.BENCH_STATE_ROUNDS ?? 5);
 const stateSeconds = Number(process.env.BENCH_STATE_SECONDS ?? 5);
+/** Restarts timed on each state file (large and empty, alternating). */
+const RESTARTS = 5;
 
 /** Median fdatasync of a small append on the disk the state file is on. */
 function fdatasyncMs(dir: string): number {
@@ -99,32 +100,17 @@ function stateWithJobs(path: string, n: number): void {
   writeFileSync(path, snapshotText(records()));
 }
 
-/** Spawn `npm start --state path` and time to its first answer (a job list), median of `runs`. */
-async function restartMs(path: string, runs = 3): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const stub = await startNpmStartStub(60_000, ['--state', path, '--quiet']);
-    try {
-      const res = await fetch(`${stub.baseUrl}/fine_tuning/jobs?limit=1`, { headers: { authorization: 'Bearer bench' } });
-      if (res.status !== 200) throw new Error(`first answer ${res.status}`);
-      times.push(performance.now() - t0);
-    } finally {
-      await stub.stop();
-    }
-  }
-  return median(times);
-}
-
-/** The process's resident set in MB (Linux /proc, else ps). */
-function rssMb(pid: number): number {
+/** Spawn `npm start --state path` and time one start to its first answer (a job list). */
+async function restartMs(path: string): Promise<number> {
+  const t0 = performance.now();
+  const stub = await startNpmStartStub(60_000, ['--state', path, '--quiet']);
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    if (m) return Number(m[1]) / 1024;
-  } catch {
-    // not Linux: ask ps
+    const res = await fetch(`${stub.baseUrl}/fine_tuning/jobs?limit=1`, { headers: { authorization: 'Bearer bench' } });
+    if (res.status !== 200) throw new Error(`first answer ${res.status}`);
+    return performance.now() - t0;
+  } finally {
+    await stub.stop();
   }
-  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
 }
 
 async function settle(): Promise<void> {
@@ -187,7 +173,7 @@ export async function stateFigures(): Promise<Figure[]> {
     stateWithJobs(big, jobs);
     const empty = join(dir, 'empty-state.jsonl');
     stateWithJobs(empty, 0);
-    const { a: bareTimes, b: restartTimes } = await alternate(5, () => restartMs(empty, 1), () => restartMs(big, 1));
+    const { a: bareTimes, b: restartTimes } = await alternate(RESTARTS, () => restartMs(empty), () => restartMs(big));
     const bare = median(bareTimes);
     const restart = median(restartTimes);
     const { memory, state, non2xx, rounds } = await stateAgainstMemory(dir);
@@ -215,7 +201,7 @@ export async function stateFigures(): Promise<Figure[]> {
         unit: 'ms',
         baseline: { name: 'on an empty state', value: bare },
         target: { on: 'value', op: '<=', limit: 1000 },
-        note: 'median of 3; the baseline is the start itself (node, the modules, listening)',
+        note: `median of ${RESTARTS}, alternating with the baseline: the start itself (node, the modules, listening)`,
       },
     ];
   } finally {

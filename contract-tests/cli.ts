@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseLevel, parseProfile } from './cli-options.js';
+import { byteSize, parseLevel, parseProfile, positiveInt } from './cli-options.js';
 import { DEFAULTS } from './defaults.js';
 import { escapeUnsafe } from './escape.js';
 import type { ContractSuiteOptions, Progress } from './index.js';
@@ -52,23 +52,6 @@ function duration(name: string, min = 0) {
     const ms = Number(m[1]) * (m[2] === 'm' ? 60_000 : m[2] === 's' ? 1000 : 1);
     if (ms < min) throw new InvalidArgumentError(`${name} must be at least ${min} ms`);
     return ms;
-  };
-}
-
-/** 16777216, 512KiB, 16MiB, 1GiB: bytes. */
-function byteSize(name: string) {
-  return (v: string): number => {
-    const m = /^(\d+)(KiB|MiB|GiB)?$/i.exec(v.trim());
-    const bytes = m ? Number(m[1]) * 1024 ** ['', 'kib', 'mib', 'gib'].indexOf((m[2] ?? '').toLowerCase()) : NaN;
-    if (!m || !(bytes >= 1)) throw new InvalidArgumentError(`${name} must be a size of at least 1 byte: bytes (16777216) or with a unit (512KiB, 16MiB)`);
-    return bytes;
-  };
-}
-
-function positiveInt(name: string, min = 0) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`${name} must be a whole number${min ? ` of at least ${min}` : ''}`);
-    return Number(v);
   };
 }
 

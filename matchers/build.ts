@@ -7,11 +7,11 @@
  * and import.meta.url is the bundle's own file URL (the fixtures find their folder from it).
  * package.json's exports map sends `require('vaero-contract/matchers')` here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { parse } from 'yaml';
+import { bundledDocument } from '../spec/bundle-document.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The package root (this file runs as dist/matchers/build.js, or from the sources). */
@@ -23,8 +23,6 @@ const bundledSpec: Plugin = {
   name: 'vaero-bundled-spec',
   setup(b) {
     b.onResolve({ filter: /^\.\/load\.js$/ }, (args) => (args.importer.endsWith(join('spec', 'index.ts')) ? { path: join(root, 'spec', 'load.browser.ts') } : undefined));
-    b.onResolve({ filter: /^virtual:vaero-openapi-document$/ }, () => ({ path: 'openapi-document', namespace: 'vaero' }));
-    b.onLoad({ filter: /.*/, namespace: 'vaero' }, () => ({ contents: JSON.stringify(parse(readFileSync(join(root, 'spec', 'openapi.yaml'), 'utf8'))), loader: 'json' }));
   },
 };
 
@@ -39,7 +37,7 @@ export async function buildMatchersCjs(outfile: string = matchersCjsPath): Promi
     packages: 'external',
     define: { 'import.meta.url': 'importMetaUrl' },
     banner: { js: 'const importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [bundledSpec],
+    plugins: [bundledSpec, bundledDocument],
     legalComments: 'none',
     logLevel: 'warning',
   });

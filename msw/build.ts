@@ -2,16 +2,16 @@
  * Build step (`npm run build`, after tsc): the browser build of the MSW handlers,
  * dist/msw/browser.js, one ES module bundled by esbuild from msw/index.ts with everything it
  * needs but msw itself (the app's own msw: its setupWorker must be the handlers' msw):
- * - the spec's document, generated here from spec/openapi.yaml (the module
- *   `virtual:vaero-openapi-document`), so nothing reads a file at run time;
+ * - the spec's document, as the spec module parsed it (the module `virtual:vaero-openapi-document`,
+ *   spec/bundle-document.ts), so nothing reads a file at run time;
  * - for each module with a `.browser.ts` sibling (spec/load, the stub's journal), that sibling.
  * package.json's exports map sends `vaero-contract/msw` there under the `browser` condition.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { parse } from 'yaml';
+import { bundledDocument } from '../spec/bundle-document.js';
 
 /** The package root (this file runs as dist/msw/build.js, or from the sources). */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), existsSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json')) ? '..' : '../..');
@@ -27,17 +27,6 @@ const browserSiblings: Plugin = {
   },
 };
 
-const specDocument: Plugin = {
-  name: 'vaero-openapi-document',
-  setup(b) {
-    b.onResolve({ filter: /^virtual:vaero-openapi-document$/ }, () => ({ path: 'openapi-document', namespace: 'vaero' }));
-    b.onLoad({ filter: /.*/, namespace: 'vaero' }, () => ({
-      contents: JSON.stringify(parse(readFileSync(join(root, 'spec', 'openapi.yaml'), 'utf8'))),
-      loader: 'json',
-    }));
-  },
-};
-
 export async function buildBrowserBundle(outfile: string = browserBundlePath): Promise<void> {
   await build({
     entryPoints: [join(root, 'msw', 'index.ts')],
@@ -47,7 +36,7 @@ export async function buildBrowserBundle(outfile: string = browserBundlePath): P
     platform: 'browser',
     target: 'es2022',
     external: ['msw'],
-    plugins: [browserSiblings, specDocument],
+    plugins: [browserSiblings, bundledDocument],
     legalComments: 'none',
     logLevel: 'warning',
   });

@@ -23,14 +23,7 @@ import { newExchange } from '../mock/core/exchange.js';
 import { composeRespond, render, type Respond } from '../mock/core/respond.js';
 import { errorBody } from '../mock/errors/answer-policy.js';
 import { cors } from '../mock/core/steps/cors.js';
-import { route } from '../mock/core/steps/route.js';
-import { caller, organization } from '../mock/core/steps/organization.js';
-import { latency } from '../mock/core/steps/latency.js';
-import { simulate, steering } from '../mock/core/steps/steering.js';
-import { mockFail } from '../mock/core/steps/mock-fail.js';
-import { input } from '../mock/core/steps/input.js';
-import { state } from '../mock/core/steps/state.js';
-import { recordRequest } from '../mock/core/steps/request-entry.js';
+import { stubApiSteps, stubFinishers } from '../mock/core/stub-sequence.js';
 import { admin } from '../mock/stub/http/admin.js';
 import { ADMIN_PREFIX } from '../mock/stub/http/headers.js';
 import { inProcessSteering } from './steering.js';
@@ -67,8 +60,8 @@ export function createVaeroHandlers(options: VaeroHandlersOptions = {}): VaeroHa
 
   // The stub's sequence of the request core (mock/core).
   const respond = composeRespond(
-    [cors(), caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
-    [recordRequest(service)],
+    [cors(), ...stubApiSteps(service)],
+    stubFinishers(service),
   );
   // The stub's admin endpoints, at the origin of the base URL as the stub serves them, so the same
   // steering code (createStubControl, or plain HTTP) works against `npm start` and under MSW.

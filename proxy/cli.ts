@@ -3,8 +3,8 @@
  * SIGTERM, then writes the reports `vaero test` writes and exits 1 if a violation at its
  * level was seen (either side), 0 otherwise; 2 for a usage error.
  */
-import { InvalidArgumentError, type Command } from 'commander';
-import { parseLevel, parseProfile } from '../contract-tests/cli-options.js';
+import type { Command } from 'commander';
+import { byteSize, parseLevel, parseProfile, positiveInt } from '../contract-tests/cli-options.js';
 import { corsOriginsOption } from '../cors/option.js';
 // Types only: `vaero stub` starts without loading the spec or the judge.
 import type { Level } from '../contract-tests/level.js';
@@ -24,11 +24,6 @@ interface ProxyFlags extends ReportFiles {
   corsOrigins?: string[];
 }
 
-const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
-  return Number(v);
-};
-
 function usage(message: string): never {
   process.stderr.write(`vaero proxy: ${message}\nRun "vaero proxy --help" for the options.\n`);
   process.exit(2);
@@ -40,12 +35,12 @@ export function registerProxyCommand(program: Command): void {
     .description('A validating proxy: forwards /v1/X to UPSTREAM/X and judges every exchange against the contract, both sides')
     .option('--upstream <url>', 'the implementation\'s base URL (the URL under which /fine_tuning/jobs lives), e.g. http://127.0.0.1:8080/v1')
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
-    .option('--port <n>', 'the port to listen on (0: any free port)', int('--port', 0, 65535), 8099)
+    .option('--port <n>', 'the port to listen on (0: any free port)', positiveInt('--port', 0, 65535), 8099)
     .option('--strict', 'buffer and judge first: answer a contract-breaking request with the contract\'s error instead of forwarding it; replace a contract-breaking answer with a 502 that says why')
     .option('--level <level>', 'reference: only what Vaero\'s API reference states counts as an error; contract: every rule', parseLevel, 'contract')
     .option('--profile <profile>', 'full: a stateful implementation (echo of creates, rules across exchanges); core: a static mock', parseProfile, 'full')
-    .option('--max-body-bytes <n>', 'the most bytes of a request body kept for the judge (and buffered with --strict); default: the largest body the contract accepts, plus one', int('--max-body-bytes', 1))
-    .option('--max-response-bytes <n>', 'the most bytes of an answer kept for the judge (and buffered with --strict); a longer answer breaks response.size (default 16 MiB, as vaero test)', int('--max-response-bytes', 1))
+    .option('--max-body-bytes <size>', 'the most bytes of a request body kept for the judge (and buffered with --strict): 8388609, 512KiB, 8MiB; default: the largest body the contract accepts, plus one', byteSize('--max-body-bytes'))
+    .option('--max-response-bytes <size>', 'the most bytes of an answer kept for the judge (and buffered with --strict): 16777216, 512KiB, 16MiB; a longer answer breaks response.size (default 16MiB, as vaero test)', byteSize('--max-response-bytes'))
     .addOption(corsOriginsOption())
     .option('--record <file.har>', 'write the traffic to a HAR file (credentials redacted)')
     .option('--junit <file>', 'on exit, write a JUnit XML report')

@@ -51,14 +51,15 @@ export async function strict(req: IncomingMessage, res: ServerResponse, x: Excha
   }
   const resCopy = new BoundedCopy(x.responseCap);
   const chunks: Buffer[] = [];
-  for await (const chunk of answer) {
+  // Leaving a plain for-await destroys the answer: stopped at the cap, it must stay open for the rest to be piped on.
+  for await (const chunk of answer.iterator({ destroyOnReturn: false })) {
+    chunks.push(chunk as Buffer);
     resCopy.push(chunk as Buffer);
     if (resCopy.full) break;
-    chunks.push(chunk as Buffer);
   }
   const response: TrafficResponse = { status: answer.statusCode ?? 0, headers: lowerHeaders(answer.headers), body: resCopy.body() };
   if (resCopy.full) {
-    // Too long to hold: passed on as it is, judged as far as it was kept.
+    // Too long to hold: passed on as it is (what was read, the chunk that crossed the cap included, then the rest), judged as far as it was kept.
     res.writeHead(response.status, forwardedResponseHeaders(answer.headers));
     for (const c of chunks) res.write(c);
     answer.pipe(res);

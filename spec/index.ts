@@ -225,6 +225,8 @@ export interface ResponseSpec {
   mediaType: string;
   schema: SchemaObject;
   readonly validate: ValidateFunction;
+  /** Its validator's name in the responses' cache (shared by every answer with the same schema). */
+  cacheName: string;
   /** Every example declared for this status. */
   examples: Record<string, unknown>;
 }
@@ -265,6 +267,16 @@ function request(op: OpenAPIV3_1.OperationObject, part: 'body' | 'form' | 'query
 /** The response schemas of every operation, by cache name (`${operationId}.${status}`, a header's `${operationId}.${status}.header.${name}`). */
 const responseSchemas = new Map<string, unknown>();
 
+/** Each response or header schema once, under the first name it was met by: shared answers (401, 429, 500, X-Request-Id) are compiled and cached once. */
+const cacheNameBySchema = new Map<unknown, string>();
+function responseCacheName(schema: unknown, name: string): string {
+  const known = cacheNameBySchema.get(schema);
+  if (known) return known;
+  cacheNameBySchema.set(schema, name);
+  responseSchemas.set(name, schema);
+  return name;
+}
+
 let responseCache: Record<string, ValidateFunction> | null | undefined;
 /** A response validator from the responses' cache, loaded on the first answer validated (only with the main cache). */
 function cachedResponseValidator(name: string): ValidateFunction | undefined {
@@ -288,13 +300,11 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
     const [mediaType, media] = Object.entries(res.content ?? {})[0] ?? [];
     if (!mediaType || !media?.schema) throw new Error(`spec: ${op.operationId} ${status} declares no body`);
     let validate: ValidateFunction | undefined;
-    const cacheName = `${op.operationId}.${status}`;
-    responseSchemas.set(cacheName, media.schema);
+    const cacheName = responseCacheName(media.schema, `${op.operationId}.${status}`);
     const headers = Object.entries(res.headers ?? {}).map(([name, raw]): ResponseHeader => {
       const h = resolve<OpenAPIV3_1.HeaderObject>(raw) as OpenAPIV3_1.HeaderObject & { 'x-vaero-rule'?: { id: string } };
       const ruleId = h['x-vaero-rule']?.id;
-      const headerCacheName = `${cacheName}.header.${name}`;
-      responseSchemas.set(headerCacheName, h.schema ?? {});
+      const headerCacheName = responseCacheName(h.schema ?? {}, `${op.operationId}.${status}.header.${name}`);
       return { name, required: h.required === true, schema: (h.schema ?? {}) as SchemaObject, ...(ruleId ? { ruleId } : {}), cacheName: headerCacheName };
     });
     responses.set(Number(status), {
@@ -307,6 +317,7 @@ function buildOperation(path: string, method: HttpMethod, op: OpenAPIV3_1.Operat
       get validate() {
         return (validate ??= cachedResponseValidator(cacheName) ?? compile(ajvFor(RESPONSE), media.schema));
       },
+      cacheName,
       examples: examples(media),
     });
   }

@@ -53,12 +53,13 @@ function body(text: string | undefined, encoding: string | undefined, size: numb
 /**
  * How long an entry says its request body is, when it holds no postData: Playwright writes
  * bodySize 0 for a multipart upload it did not keep, so a Content-Length header wins.
+ * bodySize -1 (HAR's "not available") or none: not known, never a known empty body.
  */
 function requestBodySize(e: HarEntry, headers: Record<string, string>): number | undefined {
   const declared = Number(headers['content-length'] ?? 0);
   if (declared > 0) return declared;
   if (e.request.postData) return undefined;
-  return e.request.bodySize !== undefined && e.request.bodySize > 0 ? e.request.bodySize : 0;
+  return e.request.bodySize !== undefined && e.request.bodySize >= 0 ? e.request.bodySize : undefined;
 }
 
 export interface HarRead {

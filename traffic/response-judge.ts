@@ -48,7 +48,12 @@ function conformance(ex: TrafficExchange, suite: Exchange, req: RequestJudgement
     const instancePath = f.checkId === SCHEMA_CONFORMANCE ? instancePathOf(suite, f.ruleId, f.declared) : undefined;
     out.findings.push(server(f.ruleId, f.message, { declared: f.declared, received: f.received, ...(instancePath !== undefined ? { instancePath } : {}) }));
   }
-  for (const h of v.held) if (h.checkId !== NOT_A_SERVER_ERROR || badInput) out.held.push(h.ruleId);
+  for (const h of v.held) {
+    if (h.checkId === NOT_A_SERVER_ERROR && !badInput) continue;
+    // A body not known is not judged either way: what its schema's rules would hold on is not the answer's body.
+    if (h.checkId === SCHEMA_CONFORMANCE && !bodyKnown) continue;
+    out.held.push(h.ruleId);
+  }
   if (!bodyKnown && !head && ex.response && suite.operationId) {
     const why = ex.response.body ? `only the first ${ex.response.body.bytes.length} of its ${ex.response.body.length} bytes were kept` : 'the record holds no response body';
     out.notJudged.push({ ruleId: 'response.schema', reason: `the answer's body: ${why}` });

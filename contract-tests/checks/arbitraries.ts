@@ -182,7 +182,8 @@ export function mutations(op: Operation): Mutation[] {
 
 /** The top-level field an ajv error lies at (an unknown field by its name; null: the body as a whole). */
 export function fieldOfError(e: ErrorObject): string | null {
-  if (e.keyword === 'required') return String(e.params.missingProperty);
+  // A property missing from the body itself is that field; one missing deeper is the top field it is in.
+  if (e.instancePath === '' && e.keyword === 'required') return String(e.params.missingProperty);
   if (e.keyword === 'additionalProperties' && e.instancePath === '') return String(e.params.additionalProperty);
   const top = e.instancePath.split('/')[1];
   return top === undefined ? null : top.replace(/~1/g, '/').replace(/~0/g, '~');

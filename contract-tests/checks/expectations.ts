@@ -4,9 +4,9 @@
  * unexpected answer break? Statuses and params come from the fixtures and the spec
  * module's validators; this file only compares.
  */
-import type { ErrorObject } from 'ajv';
 import { keywordRulesAt, operation, rule, ruleAt, validateBody, validateQuery, type OperationId } from '../../spec/index.js';
 import type { Exchange } from '../http/exchange.js';
+import { fieldOfError } from './arbitraries.js';
 import type { CheckContext } from './types.js';
 
 export interface ExpectedRejection {
@@ -75,13 +75,6 @@ export function expectAccepted(ctx: CheckContext, operationId: OperationId, ex: 
 const ORDER_RULES = new Set(['request.check-order', 'request.unknown-field-order']);
 
 /** The top-level field (or query parameter) an ajv error is about; null for the body as a whole. */
-function faultParam(e: ErrorObject): string | null {
-  if (e.instancePath === '' && e.keyword === 'required') return String(e.params.missingProperty);
-  if (e.instancePath === '' && e.keyword === 'additionalProperties') return String(e.params.additionalProperty);
-  const top = e.instancePath.split('/')[1];
-  return top === undefined ? null : top.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
 /**
  * What the request of an exchange breaks by the spec's validators: the query parameters and
  * body fields at fault (null: the body as a whole). Undefined when it cannot be read back
@@ -94,7 +87,7 @@ export function faultsOf(ex: Exchange): Set<string | null> | undefined {
   const query: Record<string, string> = {};
   for (const [k, v] of new URL(ex.request.url).searchParams) query[k] ??= v;
   const q = validateQuery(op, query);
-  if (!q.ok) for (const e of q.errors) faults.add(faultParam(e));
+  if (!q.ok) for (const e of q.errors) faults.add(fieldOfError(e));
   const body = ex.request.body;
   if (body !== undefined && op.validateBody && /json/.test(ex.request.headers['content-type'] ?? '')) {
     if (ex.request.bodyBytes !== undefined) return undefined;
@@ -105,7 +98,7 @@ export function faultsOf(ex: Exchange): Set<string | null> | undefined {
       return new Set([...faults, null]);
     }
     const b = validateBody(op, parsed);
-    if (!b.ok) for (const e of b.errors) faults.add(faultParam(e));
+    if (!b.ok) for (const e of b.errors) faults.add(fieldOfError(e));
   }
   return faults;
 }

@@ -6,6 +6,7 @@
  * where the socket can still be written, the answer is the contract's error envelope with
  * CORS and a request id, then the connection closes (the parser cannot go on with it).
  */
+import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { rule } from '../../spec/index.js';
 import { errorBody, violation, type Violation } from '../errors/answer-policy.js';
@@ -13,8 +14,6 @@ import { addCorsHeaders } from '../core/steps/cors.js';
 import { newRequestId, REQUEST_ID_HEADER } from './request-id.js';
 
 type ParserError = Error & { code?: string; reason?: string };
-
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
 /** What a parser rejection is answered: 431 for headers too large, 408 for a request that timed out, else 400. */
 export function parserViolation(err: ParserError): Violation {
@@ -34,7 +33,7 @@ export function parserAnswer(v: Violation, requestId: string): string {
     Connection: 'close',
   };
   addCorsHeaders(undefined, headers);
-  return [`HTTP/1.1 ${v.status} ${STATUS_TEXT[v.status] ?? 'Bad Request'}`, ...Object.entries(headers).map(([k, value]) => `${k}: ${value}`), '', body].join('\r\n');
+  return [`HTTP/1.1 ${v.status} ${STATUS_CODES[v.status] ?? 'Bad Request'}`, ...Object.entries(headers).map(([k, value]) => `${k}: ${value}`), '', body].join('\r\n');
 }
 
 /** A 'clientError' listener that answers in the envelope and logs one line (`- - <status> <id> ...`). */

@@ -2,7 +2,8 @@
  * `vaero proxy` and `vaero judge` as a user runs them (the built CLI): the proxy prints its
  * URL, logs one line per violation, and on SIGTERM writes the JSON, JUnit and HTML reports
  * and exits 1 after a violation (0 after clean traffic); what it recorded (--record) judges
- * the same offline; a file that is not HAR is exit 2; --cors-origins as the stub reads it.
+ * the same offline; a file that is not HAR is exit 2; --cors-origins as the stub reads it;
+ * the size flags as vaero test reads them.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -121,6 +122,25 @@ describe('vaero proxy and vaero judge', () => {
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
     expect(err).toMatch(/https:\/\/app\.example\/path is not an origin/);
+  });
+
+  // The size flags read as vaero test's (one parser, contract-tests/cli-options.ts): a size with a unit is taken.
+  it('--max-response-bytes and --max-body-bytes take a size with a unit (16MiB), as vaero test does', async () => {
+    const p = await runProxy(['--max-response-bytes', '16MiB', '--max-body-bytes', '512KiB']);
+    expect((await fetch(p.url + '/files', { headers: auth })).status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
+  });
+
+  it.each([
+    [['--max-response-bytes', 'lots'], /--max-response-bytes must be a size/],
+    [['--port', '70000'], /--port must be a whole number from 0 to 65535/],
+  ])('%s is exit 2, naming the flag', async (args, message) => {
+    const child = spawn(process.execPath, [cliPath, 'proxy', '--upstream', stub.baseUrl, ...args]);
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
+    expect(err).toMatch(message);
   });
 
   it('vaero proxy without --upstream is exit 2', async () => {

@@ -75,14 +75,21 @@ describe('the proxy\'s own answers', () => {
     }
   });
 
-  it('an answer longer than --max-response-bytes is passed on whole and breaks response.size', async () => {
+  // In --strict the answer is buffered up to the cap, then the rest is streamed on: the chunk that crossed the cap and what follows it reach the client, and the answer ends.
+  it.each([false, true])('an answer longer than --max-response-bytes is passed on whole and breaks response.size (strict: %s)', async (strict) => {
     const page = JSON.stringify({ object: 'list', data: [], has_more: false }) + ' '.repeat(200);
-    const upstream = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef0123456789abcdef' }).end(page));
+    // Three writes: one under the cap, one that crosses it, one after it.
+    const upstream = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_0123456789abcdef0123456789abcdef' });
+      res.write(page.slice(0, 40));
+      setImmediate(() => (res.write(page.slice(40, 100)), setImmediate(() => res.end(page.slice(100)))));
+    });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     try {
       const lines: string[] = [];
-      proxy = await startProxy({ upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, maxResponseBytes: 64, log: (l) => lines.push(l) });
+      proxy = await startProxy({ upstream: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, strict, maxResponseBytes: 64, log: (l) => lines.push(l) });
       const res = await fetch(proxy.url + '/files', { headers: auth });
+      // text() resolves only when the response ends.
       expect(await res.text()).toBe(page);
       const report = await proxy.report();
       expect(lines.map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['server response.size']);

@@ -44,6 +44,15 @@ describe('readHar', () => {
     // Without it (any other HAR), the entry's response is what is judged.
     expect(readHar(har([entry({ url: `${base}/files`, headers: auth, status: 502 })])).exchanges[0]).not.toHaveProperty('delivered');
   });
+
+  // HAR's bodySize -1 is "not available": only a bodySize of 0 says the request had no body.
+  it.each([[-1, false], [undefined, false], [0, true]])('a request without postData and bodySize %s: body known %s', (bodySize, known) => {
+    const e = entry({ method: 'POST', url: `${base}/fine_tuning/jobs`, headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, status: 200, text: JSON.stringify(job) });
+    const request = bodySize === undefined ? (({ bodySize: _, ...r }) => r)(e.request) : { ...e.request, bodySize };
+    const [ex] = readHar(har([{ ...e, request }])).exchanges;
+    if (known) expect(ex!.request.body?.length).toBe(0);
+    else expect(ex!.request).not.toHaveProperty('body');
+  });
 });
 
 describe('judgeHar on a sanitized export', () => {
@@ -59,5 +68,15 @@ describe('judgeHar on a sanitized export', () => {
     expect(verdict('request.schema').verdict).toBe('not-judged');
     expect(verdict('job.shape').verdict).toBe('held');
     expect(verdict('response.schema').notJudged.map((n) => n.reason)).toEqual(["the answer's body: the record holds no response body"]);
+  });
+
+  it('a create whose body is "not available" (bodySize -1): its body rules are not judged, not held on nothing nor broken', async () => {
+    const create = entry({ method: 'POST', url: `${base}/fine_tuning/jobs`, headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, text: JSON.stringify(job) });
+    const { report, lines } = await judgeHar(har([{ ...create, request: { ...create.request, bodySize: -1 } }]), { level: 'contract' });
+    expect(lines.map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual([]);
+    const verdict = (id: string) => report.rules.find((r) => r.id === id)!;
+    expect(verdict('request.body-size').verdict).not.toBe('held');
+    expect(verdict('request.malformed-json').verdict).toBe('not-judged');
+    expect(verdict('request.malformed-json').notJudged.map((n) => n.reason)).toEqual(['the record holds no request body']);
   });
 });

@@ -60,3 +60,16 @@ describe('the answer to a request that keeps it', () => {
     expect(reordered.server).toEqual(['job.echo']);
   });
 });
+
+describe('an answer whose body the record does not hold', () => {
+  // A text/plain answer's schema (a string) would pass on the empty string that stands for "no body": not judged, never held.
+  it('response.schema is not judged, neither broken nor held', async () => {
+    const request = trafficRequest({ method: 'GET', target: '/files/file-abc123/content', headers: auth });
+    const response = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-request-id': 'req_0123456789abcdef0123456789abcdef' } };
+    const j = await new TrafficJudge().judge({ seq: 1, request, response });
+    expect(j.findings).toEqual([]);
+    expect(j.held).toContain('response.content-type');
+    expect(j.held).not.toContain('response.schema');
+    expect(j.notJudged).toEqual(expect.arrayContaining([{ ruleId: 'response.schema', reason: "the answer's body: the record holds no response body" }]));
+  });
+});

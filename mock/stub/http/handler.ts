@@ -18,14 +18,7 @@ import { nodeHandler } from '../../http/node-adapter.js';
 import type { Finisher } from '../../core/exchange.js';
 import { composeRespond } from '../../core/respond.js';
 import { cors } from '../../core/steps/cors.js';
-import { route } from '../../core/steps/route.js';
-import { caller, organization } from '../../core/steps/organization.js';
-import { latency } from '../../core/steps/latency.js';
-import { simulate, steering } from '../../core/steps/steering.js';
-import { mockFail } from '../../core/steps/mock-fail.js';
-import { input } from '../../core/steps/input.js';
-import { state } from '../../core/steps/state.js';
-import { recordRequest } from '../../core/steps/request-entry.js';
+import { stubApiSteps, stubFinishers } from '../../core/stub-sequence.js';
 
 export interface StubOptions extends ServiceOptions {
   /** An already built service (otherwise one is created from the other options). */
@@ -63,8 +56,8 @@ export function createStubHandler(options: StubOptions = {}): StubHandler {
 
   // The stub's sequence: each step answers or passes on (mock/core/steps).
   const respond = composeRespond(
-    [cors(options.corsOrigins), admin(service), caller(service), route, organization(service), latency(service), steering, simulate, mockFail, input(), state(service)],
-    options.debug && log ? [recordRequest(service), debugCheck(log)] : [recordRequest(service)],
+    [cors(options.corsOrigins), admin(service), ...stubApiSteps(service)],
+    options.debug && log ? [...stubFinishers(service), debugCheck(log)] : stubFinishers(service),
   );
 
   const handle = nodeHandler({
