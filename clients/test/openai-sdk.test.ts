@@ -8,13 +8,13 @@
  * The API follows OpenAI's paths, lists and errors; its create body is Vaero's own
  * (style_model, base_model, training_files), so it goes through the SDK with a cast.
  */
-import type { AddressInfo } from 'node:net';
 import OpenAI, { APIError, toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basePath, type CreateFineTuningJobRequest, type FineTuningJob, type FineTuningJobEvent } from '../../spec/index.js';
-import { logLines, startTestStub, type TestStub } from '../../mock/stub/test/helpers.js';
+import { type CreateFineTuningJobRequest, type FineTuningJob, type FineTuningJobEvent } from '../../spec/index.js';
+import { logLines, type TestStub } from '../../mock/stub/test/helpers.js';
 import { MOCK_STATUS_HEADER } from '../../mock/stub/http/headers.js';
 import { sampleJobId } from '../../mock/stub/service/sample-job.js';
+import { startClientStub } from './workspace.js';
 
 const KEY = 'sk-openai-sdk';
 const REQUEST_ID = /^req_[0-9a-f]{32}$/;
@@ -23,8 +23,7 @@ let baseURL: string;
 let client: OpenAI;
 
 beforeAll(async () => {
-  stub = await startTestStub({ tokens: [KEY, 'sk-other'], checkAnswers: false });
-  baseURL = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}${basePath}`;
+  ({ stub, baseUrl: baseURL } = await startClientStub({ tokens: [KEY, 'sk-other'], checkAnswers: false }));
   client = new OpenAI({ apiKey: KEY, baseURL, maxRetries: 2 });
 });
 afterAll(() => stub.close());

@@ -6,15 +6,14 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basePath, operations, specPath } from '../../spec/index.js';
-import { startTestStub, type TestStub } from '../../mock/stub/test/helpers.js';
+import { operations, specPath } from '../../spec/index.js';
+import type { TestStub } from '../../mock/stub/test/helpers.js';
+import { root, startClientStub } from './workspace.js';
 
-const root = join(specPath, '..', '..');
 const run = promisify(execFile);
 
 /** What newman's json reporter writes, as far as this test reads it. */
@@ -33,8 +32,9 @@ let exitCode = 0;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vaero-portman-'));
-  stub = await startTestStub({ speed: 0, checkAnswers: false });
-  const baseUrl = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}${basePath}`;
+  const started = await startClientStub({ checkAnswers: false });
+  stub = started.stub;
+  const { baseUrl } = started;
   const newmanOptions = {
     workingDir: root, // the upload's file is a path in the repository
     abortOnFailure: false, // Portman's default stops at the first failure; run all, report all

@@ -17,9 +17,9 @@ export function clientWorkspace(prefix: string): string {
   return dir;
 }
 
-/** The stub at --speed 0, and its base URL (with /v1). */
-export async function startClientStub(): Promise<{ stub: TestStub; baseUrl: string }> {
-  const stub = await startTestStub({ speed: 0 });
+/** The stub at --speed 0 (with `options` laid over, e.g. its tokens or checkAnswers: false), and its base URL (with /v1). */
+export async function startClientStub(options: Parameters<typeof startTestStub>[0] = {}): Promise<{ stub: TestStub; baseUrl: string }> {
+  const stub = await startTestStub({ speed: 0, ...options });
   return { stub, baseUrl: `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}${basePath}` };
 }
 

@@ -3,7 +3,7 @@
  * mutant (exit 1, naming the rule), an unreachable server and bad usage (exit 2, a
  * clear message, no stack); the reports it writes; tokens in none of them.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
@@ -13,27 +13,16 @@ import { convert } from 'xmlbuilder2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStub } from '../../mock/stub/index.js';
 import type { Report } from '../index.js';
-import { cliPath, ensureBuilt, root } from './build.js';
+import { cliPath, ensureBuilt, root, runVaero, type VaeroRun } from './build.js';
 import { mutants } from './mutants/catalogue.js';
 import { startMutant, TEST_SPEED } from './mutants/front.js';
 
 const TOKEN = 'sk-cli-secret-token-a-7f3k';
 const TOKEN_B = 'sk-cli-secret-token-b-9q2m';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawn asynchronously: the servers under test live in this process and must keep answering. */
-function vaero(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, 'test', ...args], { cwd: root, env: { ...process.env, VAERO_TOKEN: '', VAERO_TOKEN_B: '', ...env }, timeout: 90_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** The CLI's `test` command with no token from this process's environment unless `env` gives one. */
+function vaero(args: string[], env: Record<string, string> = {}): Promise<VaeroRun> {
+  return runVaero(['test', ...args], { env: { VAERO_TOKEN: '', VAERO_TOKEN_B: '', ...env }, timeout: 90_000 });
 }
 
 let dir: string;

@@ -6,14 +6,13 @@
  * generated tokens, exit 0; a rule only a succeeded job shows is skipped by profile in
  * core, never left unjudged.
  */
-import { execFile } from 'node:child_process';
 import type { FineTuningJobList } from '../../spec/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStubControl, startStub, type RunningStub } from '../../mock/stub/index.js';
 import { judgeExchange, HEADER_CONFORMANCE } from '../checks/conformance.js';
 import type { Exchange } from '../http/exchange.js';
 import { runContractSuite } from '../index.js';
-import { cliPath, ensureBuilt, root } from './build.js';
+import { ensureBuilt, runVaero } from './build.js';
 import { json, startMutant, TEST_SPEED, withJson, type Mutant } from './mutants/front.js';
 
 function exchange(status: number, headers: Record<string, string>, json: unknown): Exchange {
@@ -118,13 +117,8 @@ describe('profiles conclude against a fresh stub with fresh tokens', () => {
     await stub?.close();
   });
 
-  const vaero = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      // No VAERO_TOKEN: the CLI generates two fresh tokens, organizations the stub has never seen.
-      execFile(process.execPath, [cliPath, 'test', '--base-url', stub.baseUrl, '--no-progress', ...args], { cwd: root, env: { ...process.env, VAERO_TOKEN: '', VAERO_TOKEN_B: '' }, timeout: 120_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-      );
-    });
+  // No VAERO_TOKEN: the CLI generates two fresh tokens, organizations the stub has never seen.
+  const vaero = (args: string[]) => runVaero(['test', '--base-url', stub.baseUrl, '--no-progress', ...args], { env: { VAERO_TOKEN: '', VAERO_TOKEN_B: '' } });
 
   it('--profile core exits 0; a rule only a succeeded job shows is "skipped by profile"', async () => {
     const run = await vaero(['--profile', 'core', '--seed', '21']);

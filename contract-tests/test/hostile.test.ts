@@ -5,14 +5,13 @@
  * sequences case with every output free of raw control and bidi characters and a JUnit
  * file that is well-formed XML 1.0.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convert } from 'xmlbuilder2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../index.js';
-import { cliPath, ensureBuilt, root } from './build.js';
+import { ensureBuilt, runVaero, type VaeroRun } from './build.js';
 import { startMutant } from './mutants/front.js';
 import { ESCAPES, hostile } from './mutants/hostile.js';
 
@@ -21,10 +20,7 @@ const TOKEN_B = 'sk-hostile-token-b-7q3';
 /** Peak RSS allowed to the CLI against any server. */
 const MAX_RSS_MB = 300;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+interface Run extends VaeroRun {
   /** The CLI's own peak RSS in MB (reported by the child at exit). */
   maxRssMb: number;
 }
@@ -32,14 +28,10 @@ interface Run {
 /** Reports the child's peak RSS at exit, on a line of its own on stderr. */
 const REPORT_RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nvaero-max-rss-kb '+process.resourceUsage().maxRSS+'\\n'))`;
 
-function vaero(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', REPORT_RSS, cliPath, 'test', ...args], { cwd: root, env: { ...process.env, VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      const kb = Number(/vaero-max-rss-kb (\d+)/.exec(stderr)?.[1] ?? NaN);
-      resolve({ code, stdout, stderr: stderr.replace(/\nvaero-max-rss-kb \d+\n/, ''), maxRssMb: kb / 1024 });
-    });
-  });
+async function vaero(args: string[]): Promise<Run> {
+  const run = await runVaero(['test', ...args], { env: { VAERO_TOKEN: TOKEN, VAERO_TOKEN_B: TOKEN_B }, nodeArgs: ['--import', REPORT_RSS] });
+  const kb = Number(/vaero-max-rss-kb (\d+)/.exec(run.stderr)?.[1] ?? NaN);
+  return { ...run, stderr: run.stderr.replace(/\nvaero-max-rss-kb \d+\n/, ''), maxRssMb: kb / 1024 };
 }
 
 let dir: string;

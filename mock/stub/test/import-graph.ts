@@ -2,7 +2,7 @@
  * The import graph of the repository's TypeScript sources, read with TypeScript's own
  * pre-processor (static, re-exported, type-only and dynamic imports): which modules and
  * packages a module reaches, each with the chain that reaches it. For the tests that hold a
- * layer to what it may load.
+ * layer to what it may load (the stub's service, and the judge: contract-tests/test/import-graph.test.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -15,7 +15,7 @@ export const rel = (f: string) => relative(root, f).split('\\').join('/');
 export function sourcesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'test' ? [] : sourcesUnder(p);
+    if (e.isDirectory()) return e.name === 'test' || e.name === 'node_modules' ? [] : sourcesUnder(p);
     return /\.ts$/.test(e.name) && !/\.d\.ts$/.test(e.name) ? [p] : [];
   });
 }
@@ -27,7 +27,7 @@ export function importsOf(file: string): { files: string[]; packages: string[] }
     .filter((spec) => spec.startsWith('.'))
     .map((spec) => {
       const target = resolve(dirname(file), spec);
-      const found = [target.replace(/\.js$/, '.ts'), `${target}.ts`, join(target, 'index.ts')].find((c) => existsSync(c));
+      const found = [target.replace(/\.js$/, '.ts'), `${target}.ts`, join(target, 'index.ts')].find((c) => c.endsWith('.ts') && existsSync(c));
       if (!found) throw new Error(`${rel(file)}: cannot resolve ${spec}`);
       return found;
     });
